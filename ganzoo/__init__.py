@@ -1,0 +1,44 @@
+"""ganzoo: train, compare and extend generative adversarial networks.
+
+Importing ``ganzoo`` is cheap: torch and the zoo's modules load only when an
+attribute that needs them is first used, so ``ganzoo --help`` and
+``ganzoo list`` stay instant.
+"""
+
+from ganzoo._version import __version__
+
+#: Version of the plugin API that third-party packages target (see docs/plugins.md).
+PLUGIN_API = "1.0"
+
+# name -> module that defines it; resolved on first access.
+_LAZY = {
+    "Generator": "ganzoo.api",
+    "Discriminator": "ganzoo.api",
+    "Objective": "ganzoo.api",
+    "ModelSpec": "ganzoo.api",
+    "DataInfo": "ganzoo.api",
+    "Dataset": "ganzoo.data.base",
+    "list_plugins": "ganzoo.registry",
+    "list_models": "ganzoo.registry",
+    "get": "ganzoo.registry",
+    "create": "ganzoo.registry",
+    "create_model": "ganzoo.registry",
+    "bce_with_logits": "ganzoo.ops",
+}
+
+__all__ = ["__version__", "PLUGIN_API", *_LAZY]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ganzoo' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)
