@@ -1,2 +1,69 @@
-def main():
-    raise SystemExit("cli not written yet")
+"""The ``ganzoo`` command line. Each command lives in its own module and is imported
+only when run (or when ``--help`` lists it); no command module imports torch at the top."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from ganzoo._version import __version__
+
+# command name -> "module:attribute"; modules are imported on first use.
+COMMANDS = {
+    "list": "ganzoo.cli.listing:list_command",
+    "info": "ganzoo.cli.listing:info_command",
+    "train": "ganzoo.cli.training:train_command",
+    "sample": "ganzoo.cli.training:sample_command",
+    "eval": "ganzoo.cli.evaluate:eval_command",
+    "bench": "ganzoo.cli.bench:bench_command",
+    "doctor": "ganzoo.cli.doctor:doctor_command",
+    "plugin": "ganzoo.cli.plugin:plugin_group",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx, name):
+        return self._load(name)
+
+    @staticmethod
+    def _load(name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            return None  # a command whose module is not written yet is simply absent
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ganzoo")
+def cli():
+    """Train, compare and extend generative adversarial networks."""
+
+
+def main(argv=None):
+    """Console-script entry point: user errors print one line and exit with code 2."""
+    from ganzoo.errors import GanzooError
+
+    try:
+        cli.main(args=argv, prog_name="ganzoo", standalone_mode=False)
+    except GanzooError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
