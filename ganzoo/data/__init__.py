@@ -1,0 +1,45 @@
+"""Datasets: the interface (``base``), the built-in ones and a user's own files.
+
+``load_dataset`` is the one entry point the trainer and the CLI use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ganzoo.data.base import Dataset, TensorDataset
+from ganzoo.errors import UnknownNameError
+
+__all__ = ["Dataset", "TensorDataset", "load_dataset", "looks_like_path"]
+
+
+def looks_like_path(name_or_path: str) -> bool:
+    """A path separator or a ``.npy`` / ``.npz`` ending: certainly a path, never a name."""
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return any(s in name_or_path for s in separators) or name_or_path.lower().endswith((".npy", ".npz"))
+
+
+def load_dataset(
+    name_or_path: str, *, seed: int = 0, data_dir: str | None = None, download: bool = False
+) -> Dataset:
+    """A registered dataset by name (``digits``, ``ring8``, ``mnist``, a plugin's…), or a
+    user's ``.npy`` / ``.npz`` file or image folder.
+
+    A registered name wins over a file or folder of the same name in the working
+    directory; write ``./digits`` to mean the folder.
+    """
+    options = {"seed": seed, "data_dir": data_dir, "download": download}
+    if not looks_like_path(name_or_path):
+        from ganzoo import registry
+
+        try:
+            cls = registry.get("dataset", name_or_path)
+        except UnknownNameError:
+            if not Path(name_or_path).exists():
+                raise
+        else:
+            return cls(**options)
+    from ganzoo.data.files import UserData
+
+    return UserData(name_or_path, **options)
