@@ -1,0 +1,122 @@
+"""``ganzoo train`` and ``ganzoo sample``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ganzoo.errors import ConfigError, GanzooError
+
+
+def _default_out(model: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    base = Path("runs") / f"{model.replace(':', '-')}-{stamp}"
+    out, n = base, 1
+    while out.exists():
+        n += 1
+        out = base.with_name(f"{base.name}-{n}")
+    return out
+
+
+@click.command("train")
+@click.argument("model", required=False)
+@click.option("--data", help="Dataset name (see `ganzoo list --kind dataset`) or a path to .npy/.npz or an image folder.")
+@click.option("--steps", type=click.IntRange(min=0), help="Total generator steps (with --resume: train on up to this many).")
+@click.option("--seed", type=int, help="Random seed (weights, data order, noise).")
+@click.option("--out", type=click.Path(path_type=Path), help="Run directory to create [default: runs/MODEL-TIME].")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Override a setting, e.g. --set lr=1e-4 --set generator.hidden=128,128. Repeatable.")
+@click.option("--device", help="cpu, cuda, cuda:1 or auto [default: auto].")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Where dataset files live (e.g. MNIST IDX files).")
+@click.option("--download", is_flag=True, default=None, help="Allow downloading missing dataset files (checksummed).")
+@click.option("--resume", type=click.Path(path_type=Path), help="Continue the run in this directory.")
+@click.option("--checkpoint", help="With --resume: the checkpoint to continue from (step number) [default: latest].")
+def train_command(model, data, steps, seed, out, settings, device, data_dir, download, resume, checkpoint):
+    """Train MODEL (see `ganzoo list --kind model`), or continue a run with --resume.
+
+    \b
+    Examples:
+      ganzoo train vanilla-mlp
+      ganzoo train vanilla-mlp --data ring8 --steps 3000 --seed 1 --out runs/ring
+      ganzoo train --resume runs/ring --steps 6000
+    """
+    from ganzoo.train import resume_run, start_run
+    from ganzoo.train.config import parse_assignments
+    from ganzoo.train.progress import Progress
+
+    overrides = parse_assignments(list(settings))
+    for key, value in (("data", data), ("steps", steps), ("seed", seed), ("device", device),
+                       ("data_dir", data_dir and str(data_dir)), ("download", download)):
+        if value is not None:
+            overrides[key] = value
+    progress = Progress()
+    if resume is not None:
+        if model or out:
+            raise ConfigError("--resume continues an existing run: drop MODEL and --out")
+        trainer = resume_run(resume, overrides, checkpoint, progress)
+        click.echo(f"Resuming {trainer.run.path} at step {trainer.step} of {trainer.config.steps}", err=True)
+    else:
+        if checkpoint:
+            raise ConfigError("--checkpoint only goes with --resume")
+        if not model:
+            raise ConfigError("name a model to train (see `ganzoo list --kind model`), or pass --resume RUN_DIR")
+        out = out or _default_out(model)
+        trainer = start_run(model, out, overrides, progress)
+        cfg = trainer.config
+        click.echo(f"Training {cfg.model} on {cfg.data} for {cfg.steps} steps on {trainer.device} -> {out}", err=True)
+
+    status = trainer.fit()
+    path = trainer.run.path
+    if status == "interrupted":
+        click.echo(f"Interrupted at step {trainer.step}; checkpoint saved. Continue with: "
+                   f"ganzoo train --resume {path}", err=True)
+        raise SystemExit(130)
+    click.echo(f"Done: step {trainer.step}. Run directory: {path}", err=True)
+    click.echo(f"  samples:     {path / 'samples'}", err=True)
+    click.echo(f"  checkpoints: {path / 'checkpoints'}", err=True)
+    click.echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
+
+
+@click.command("sample")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--n", "n", type=click.IntRange(min=1), default=64, show_default=True, help="How many samples.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file: .npy (array in data space) or .png (image grid, or scatter for 2-D data).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
+@click.option("--checkpoint", help="Checkpoint step to use [default: latest].")
+@click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def sample_command(run_dir, n, out, seed, checkpoint, device, force):
+    """Draw samples from the run in RUN_DIR."""
+    suffix = out.suffix.lower()
+    if suffix not in (".npy", ".png"):
+        raise ConfigError(f"--out {out} must end in .npy or .png")
+    if out.exists() and not force:
+        raise ConfigError(f"--out {out} already exists; pass --force to overwrite it or choose another name")
+    if not out.parent.is_dir():
+        raise ConfigError(f"the folder of --out {out} does not exist; create it first")
+
+    import io
+
+    import numpy as np
+
+    from ganzoo import fileio, sampling, viz
+
+    generator, dataset, step = sampling.load_run(run_dir, checkpoint, device)
+    samples = sampling.sample(generator, dataset, n, seed)
+    if suffix == ".npy":
+        buffer = io.BytesIO()
+        np.save(buffer, samples)
+        fileio.write_bytes(out, buffer.getvalue())
+    else:
+        reference = None
+        if samples.ndim == 2:
+            reference = dataset.to_data_space(dataset.test_split()[0]).numpy()
+        try:
+            image = viz.render(samples, reference)
+        except ValueError as err:
+            raise GanzooError(str(err)) from None
+        fileio.write_bytes(out, viz.png_bytes(image))
+    click.echo(f"Wrote {n} samples of shape {tuple(samples.shape[1:])} from step {step} to {out}", err=True)

@@ -1,0 +1,119 @@
+"""From a model name and settings to a resolved configuration, and from that to live objects."""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from ganzoo import registry
+from ganzoo._version import __version__
+from ganzoo.api import Discriminator, Generator, ModelSpec, Objective
+from ganzoo.data import load_dataset
+from ganzoo.data.base import Dataset
+from ganzoo.errors import ConfigError
+from ganzoo.train.config import COMPONENTS, TrainConfig, apply_overrides
+
+_KIND = {"generator": "generator", "discriminator": "discriminator", "objective": "objective"}
+
+
+def _component_names(spec: ModelSpec) -> dict[str, str]:
+    return {"generator": spec.generator, "discriminator": spec.discriminator, "objective": spec.objective}
+
+
+def resolve_config(model: str, overrides: dict[str, Any]) -> TrainConfig:
+    """The configuration of a new run of ``model``: trainer defaults, then the recipe's
+    defaults, then ``overrides`` (``--set`` and command-line options)."""
+    spec: ModelSpec = registry.get("model", model)
+    classes = {part: registry.get(_KIND[part], name) for part, name in _component_names(spec).items()}
+    config = TrainConfig(
+        model=model,
+        generator=dict(spec.generator_kwargs),
+        discriminator=dict(spec.discriminator_kwargs),
+        objective=dict(spec.objective_kwargs),
+    )
+    config = apply_overrides(config, dict(spec.defaults), classes)
+    return apply_overrides(config, overrides, classes)
+
+
+def select_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ConfigError(f"unknown device {name!r}; use auto, cpu or cuda") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("--device cuda asked for, but this torch sees no CUDA device; use --device cpu")
+    return device
+
+
+@dataclass
+class Components:
+    """The live objects of a run."""
+
+    spec: ModelSpec
+    dataset: Dataset
+    generator: Generator
+    discriminator: Discriminator
+    objective: Objective
+    #: where each named component came from (plugin, package, version)
+    origins: dict[str, dict[str, Any]]
+
+
+def build(config: TrainConfig, device: torch.device) -> Components:
+    """Load the dataset and construct the networks (initialised from ``config.seed``)."""
+    spec: ModelSpec = registry.get("model", config.model)
+    dataset = load_dataset(config.data, seed=config.seed, data_dir=config.data_dir, download=config.download)
+    info = dataset.info
+    if config.conditional and info.num_classes == 0:
+        raise ConfigError(f"conditional=true needs labelled data, and {config.data!r} has no labels")
+    if not config.conditional:
+        info = dataclasses.replace(info, num_classes=0)
+
+    names = _component_names(spec)
+    torch.manual_seed(config.seed)
+    kwargs = {"data": info, "latent_dim": config.latent_dim, "num_classes": info.num_classes}
+    generator = _construct("generator", names["generator"], config.generator, kwargs)
+    kwargs.pop("latent_dim")
+    discriminator = _construct("discriminator", names["discriminator"], config.discriminator, kwargs)
+    objective = _construct("objective", names["objective"], config.objective, {})
+    origins = {"model": registry.origin("model", config.model)}
+    origins.update({part: registry.origin(_KIND[part], name) for part, name in names.items()})
+    return Components(spec, dataset, generator.to(device), discriminator.to(device), objective, origins)
+
+
+def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, Any]):
+    cls = registry.get(_KIND[part], name)
+    try:
+        return cls(**fixed, **settings)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"cannot build {part} {name!r} with {settings or 'its defaults'}: {err}") from None
+
+
+def versions() -> dict[str, str]:
+    return {"ganzoo": __version__, "torch": torch.__version__, "python": platform.python_version()}
+
+
+def run_record(config: TrainConfig, components: Components) -> dict[str, Any]:
+    """What ``config.json`` holds: the resolved configuration, versions and provenance."""
+    info = components.dataset.info
+    return {
+        "config": config.to_dict(),
+        "data_info": {"shape": list(info.shape), "bounded": info.bounded, "num_classes": info.num_classes},
+        "components": components.origins,
+        "versions": versions(),
+    }
+
+
+def config_from_record(record: dict[str, Any]) -> TrainConfig:
+    try:
+        return TrainConfig.from_dict(record["config"])
+    except (KeyError, TypeError, ConfigError) as err:
+        raise ConfigError(f"config.json does not hold a valid configuration ({err})") from None
+
+
+__all__ = ["COMPONENTS", "Components", "build", "resolve_config", "run_record", "select_device"]

@@ -1,0 +1,199 @@
+"""A run's fully resolved configuration, and ``--set key=value`` parsing.
+
+Precedence, lowest first: ``TrainConfig``'s defaults, the recipe's ``defaults``, then
+the user's options. Component settings are addressed as ``generator.<arg>``,
+``discriminator.<arg>`` and ``objective.<arg>`` and checked against the component's
+constructor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ganzoo.errors import ConfigError
+
+COMPONENTS = ("generator", "discriminator", "objective")
+
+
+@dataclass
+class TrainConfig:
+    """Everything that determines a run (besides the code)."""
+
+    model: str = ""
+    data: str = "digits"
+    steps: int = 10_000
+    seed: int = 0
+    batch_size: int = 64
+    latent_dim: int = 100
+    #: discriminator updates per generator update
+    d_steps: int = 1
+    optimizer: str = "adam"  # adam | sgd | rmsprop
+    lr: float = 2e-4
+    #: discriminator learning rate; None means the same as lr
+    d_lr: float | None = None
+    betas: tuple[float, float] = (0.5, 0.999)
+    momentum: float = 0.0
+    #: generator EMA decay (0 = off); when on, samples come from the averaged weights
+    ema: float = 0.0
+    #: condition on the data's labels (needs a labelled dataset and a conditional model)
+    conditional: bool = False
+    log_every: int = 100
+    sample_every: int = 1000
+    checkpoint_every: int = 1000
+    keep_checkpoints: int = 2
+    device: str = "auto"
+    data_dir: str | None = None
+    download: bool = False
+    generator: dict[str, Any] = field(default_factory=dict)
+    discriminator: dict[str, Any] = field(default_factory=dict)
+    objective: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"unknown configuration keys {unknown}; valid keys: {', '.join(sorted(known))}")
+        values = dict(values)
+        if "betas" in values:
+            values["betas"] = tuple(values["betas"])
+        return cls(**values)
+
+    def validate(self) -> None:
+        checks = [
+            (self.steps >= 0, "steps must be >= 0"),
+            (self.batch_size >= 1, "batch_size must be >= 1"),
+            (self.latent_dim >= 1, "latent_dim must be >= 1"),
+            (self.d_steps >= 1, "d_steps must be >= 1"),
+            (self.lr > 0, "lr must be > 0"),
+            (self.d_lr is None or self.d_lr > 0, "d_lr must be > 0"),
+            (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
+            (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
+            (len(self.betas) == 2, "betas takes two numbers, e.g. betas=0.5,0.999"),
+            (min(self.log_every, self.sample_every, self.checkpoint_every, self.keep_checkpoints) >= 1,
+             "log_every, sample_every, checkpoint_every and keep_checkpoints must be >= 1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+
+
+# Keys that describe what is trained; a resumed run may not change them.
+STRUCTURAL_KEYS = ("model", "data", "seed", "batch_size", "latent_dim", "d_steps", "optimizer",
+                   "conditional", "generator", "discriminator", "objective")
+
+
+def parse_value(text: str) -> Any:
+    """A ``--set`` value: JSON where it parses (numbers, true/false, null, lists), else a
+    comma-separated list, else the string itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    if "," in text:
+        return [parse_value(part.strip()) for part in text.split(",")]
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if lowered == "none":
+        return None
+    return text
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    """Fit ``value`` to the type of the field's default, or raise a ConfigError naming ``key``."""
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                return value
+            raise TypeError
+        if isinstance(default, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError
+            return value
+        if isinstance(default, float) or (default is None and key == "d_lr"):
+            if value is None and default is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError
+            return float(value)
+        if isinstance(default, tuple):
+            if not isinstance(value, (list, tuple)) or len(value) != len(default):
+                raise TypeError
+            return tuple(float(v) for v in value)
+        if isinstance(default, str) or default is None:
+            if value is None:
+                return None
+            return str(value)
+    except (TypeError, ValueError):
+        pass
+    raise ConfigError(f"bad value {value!r} for {key}: expected {_describe(default)}")
+
+
+def _describe(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "an integer"
+    if isinstance(default, float) or default is None:
+        return "a number"
+    if isinstance(default, tuple):
+        return f"{len(default)} comma-separated numbers, e.g. {','.join(map(str, default))}"
+    return "a string"
+
+
+def parse_assignments(items: list[str]) -> dict[str, Any]:
+    """``["lr=1e-4", "generator.hidden=128,128"]`` → ``{"lr": 1e-4, "generator.hidden": [128, 128]}``."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ConfigError(f"bad --set {item!r}: write key=value, e.g. --set lr=1e-4")
+        out[key] = parse_value(text.strip())
+    return out
+
+
+def accepted_kwargs(target: Any) -> set[str] | None:
+    """Keyword arguments a component's constructor takes (None: it takes any)."""
+    params = inspect.signature(target).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None
+    skip = {"self", "data", "latent_dim", "num_classes"}
+    return {name for name, p in params.items() if name not in skip and p.kind is not p.VAR_POSITIONAL}
+
+
+def apply_overrides(config: TrainConfig, overrides: dict[str, Any], components: dict[str, Any]) -> TrainConfig:
+    """Return ``config`` with ``overrides`` applied; ``components`` maps "generator" etc. to
+    the loaded class, so ``generator.<arg>`` keys can be checked against its constructor."""
+    values = config.to_dict()
+    fields = {f.name for f in dataclasses.fields(TrainConfig)} - {"model", *COMPONENTS}
+    for key, value in overrides.items():
+        head, dot, arg = key.partition(".")
+        if dot and head in COMPONENTS:
+            valid = accepted_kwargs(components[head])
+            if valid is not None and arg not in valid:
+                choices = ", ".join(sorted(valid)) or "none"
+                raise ConfigError(f"unknown setting {key!r}: the {head} accepts {choices}")
+            values[head] = {**values[head], arg: value}
+        elif key in fields:
+            values[key] = _coerce(key, value, getattr(TrainConfig, key, None))
+        else:
+            component_keys = ", ".join(f"{c}.<arg>" for c in COMPONENTS)
+            raise ConfigError(
+                f"unknown setting {key!r}; valid keys: {', '.join(sorted(fields))}, {component_keys}"
+            )
+    result = TrainConfig.from_dict(values)
+    result.validate()
+    return result

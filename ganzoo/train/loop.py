@@ -1,0 +1,239 @@
+"""The training loop: alternating discriminator and generator updates, with logging,
+sample pictures, checkpoints, exact resume, Ctrl-C and divergence handling."""
+
+from __future__ import annotations
+
+import copy
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from ganzoo import fileio, viz
+from ganzoo.errors import TrainingDiverged
+from ganzoo.train import checkpoint
+from ganzoo.train.build import Components
+from ganzoo.train.config import TrainConfig
+from ganzoo.train.progress import Progress
+from ganzoo.train.rundir import RunDir
+
+#: number of fixed latents drawn for the sample pictures
+GRID_SIZE = 64
+SCATTER_SIZE = 1000
+_SAMPLE_SEED_OFFSET = 7_919  # the fixed noise never shares a stream with training
+
+
+def make_optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimizer:
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=config.betas)
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, momentum=config.momentum)
+    return torch.optim.SGD(params, lr=lr, momentum=config.momentum)
+
+
+class Trainer:
+    """Drives one run. ``fit()`` trains up to ``config.steps`` and returns "done" or
+    "interrupted" (Ctrl-C; a checkpoint was saved). A NaN or infinite loss raises
+    :class:`TrainingDiverged` and leaves the last good checkpoint in place."""
+
+    def __init__(self, run: RunDir, config: TrainConfig, parts: Components, device: torch.device,
+                 progress: Progress | None = None):
+        self.run, self.config, self.parts, self.device = run, config, parts, device
+        self.G, self.D, self.objective = parts.generator, parts.discriminator, parts.objective
+        self.progress = progress
+        self.opt_g = make_optimizer(config, self.G.parameters(), config.lr)
+        self.opt_d = make_optimizer(config, self.D.parameters(), config.d_lr or config.lr)
+        self.ema: nn.Module | None = None
+        if config.ema > 0:
+            self.ema = copy.deepcopy(self.G).requires_grad_(False)
+        self.data_rng = torch.Generator().manual_seed(config.seed + 1)
+        self.latent_rng = torch.Generator().manual_seed(config.seed + 2)
+        self.step = 0
+        self.elapsed = 0.0  # training seconds, summed over resumes
+        self.conditional = self.G.num_classes > 0
+        sample_rng = torch.Generator().manual_seed(config.seed + _SAMPLE_SEED_OFFSET)
+        n = GRID_SIZE if parts.dataset.info.is_image else SCATTER_SIZE
+        self.fixed_z = self.G.sample_latent(n, sample_rng, device)
+        self.fixed_labels = (torch.arange(n, device=device) % self.G.num_classes) if self.conditional else None
+        self._interrupted = False
+
+    # ------------------------------------------------------------------ one step
+
+    def _batch(self) -> tuple[Tensor, Tensor | None]:
+        x, labels = self.parts.dataset.sample(self.config.batch_size, self.data_rng)
+        x = x.to(self.device, non_blocking=True)
+        if self.conditional:
+            return x, labels.to(self.device)
+        return x, None
+
+    def train_step(self) -> tuple[Tensor, ...]:
+        """One generator update after ``d_steps`` discriminator updates. Returns detached
+        (d_loss, g_loss, mean D(real), mean D(fake)) of the last discriminator update."""
+        G, D, objective, cfg = self.G, self.D, self.objective, self.config
+        for k in range(cfg.d_steps):
+            real, labels = self._batch()
+            z = G.sample_latent(cfg.batch_size, self.latent_rng, self.device)
+            last = k == cfg.d_steps - 1
+            # On the last critic step the fake batch keeps its graph, to be reused by G's update.
+            with torch.set_grad_enabled(last):
+                fake = G(z, labels)
+            real_logits = D(real, labels)
+            fake_logits = D(fake.detach(), labels)
+            d_loss = objective.discriminator_loss(real_logits, fake_logits)
+            penalty = objective.penalty(D, real, fake.detach(), self.step)
+            self.opt_d.zero_grad(set_to_none=True)
+            (d_loss if penalty is None else d_loss + penalty).backward()
+            self.opt_d.step()
+            objective.after_discriminator_step(D)
+
+        fake_logits_g = D(fake, labels)
+        real_logits_g = D(real, labels).detach() if objective.needs_real_logits else None
+        g_loss = objective.generator_loss(fake_logits_g, real_logits_g)
+        self.opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.opt_g.step()
+        if self.ema is not None:
+            self._update_ema()
+        with torch.no_grad():
+            d_real = torch.sigmoid(real_logits.detach().float()).mean()
+            d_fake = torch.sigmoid(fake_logits.detach().float()).mean()
+        return d_loss.detach(), g_loss.detach(), d_real, d_fake
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        for avg, live in zip(self.ema.parameters(), self.G.parameters()):
+            avg.lerp_(live, 1.0 - self.config.ema)
+        for avg, live in zip(self.ema.buffers(), self.G.buffers()):
+            avg.copy_(live)
+
+    # ------------------------------------------------------------------ the loop
+
+    def fit(self) -> str:
+        cfg = self.config
+        sums = torch.zeros(4, dtype=torch.float64, device=self.device)
+        count = 0
+        restore_handler = self._catch_sigint()
+        start = time.perf_counter() - self.elapsed
+        if self.progress:
+            self.progress.start(self.step, cfg.steps)
+        try:
+            while self.step < cfg.steps and not self._interrupted:
+                sums += torch.stack(self.train_step()).to(torch.float64)
+                count += 1
+                self.step += 1
+                self.elapsed = time.perf_counter() - start
+                at_end = self.step == cfg.steps
+                if self.step % cfg.log_every == 0 or at_end:
+                    self._log(sums, count)
+                    sums.zero_()
+                    count = 0
+                if self.step % cfg.sample_every == 0 or at_end:
+                    self.write_samples()
+                if self.step % cfg.checkpoint_every == 0 or at_end:
+                    self._check_finite(sums, count)
+                    self.save()
+            if self._interrupted:
+                self._check_finite(sums, count)
+                self.save()
+                return "interrupted"
+            return "done"
+        finally:
+            restore_handler()
+            if self.progress:
+                self.progress.close()
+
+    def _catch_sigint(self):
+        """First Ctrl-C: finish the current step, save, stop. A second one aborts at once."""
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def handler(signum, frame):
+            if self._interrupted:
+                raise KeyboardInterrupt
+            self._interrupted = True
+
+        previous = signal.signal(signal.SIGINT, handler)
+        return lambda: signal.signal(signal.SIGINT, previous)
+
+    def _check_finite(self, sums: Tensor, count: int) -> None:
+        if count and not bool(torch.isfinite(sums[:2]).all()):
+            self._diverged()
+
+    def _diverged(self) -> None:
+        steps = checkpoint.list_steps(self.run.checkpoints)
+        kept = f"the last good checkpoint (step {steps[-1]}) is kept" if steps else "no checkpoint was saved yet"
+        raise TrainingDiverged(
+            f"a loss became NaN or infinite by step {self.step}; training stopped and {kept}. "
+            "Try a lower learning rate (e.g. --set lr=1e-4)."
+        )
+
+    def _log(self, sums: Tensor, count: int) -> None:
+        d_loss, g_loss, d_real, d_fake = (sums / count).tolist()
+        if not (np.isfinite(d_loss) and np.isfinite(g_loss)):
+            self._diverged()
+        row = {"step": self.step, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake,
+               "seconds": round(self.elapsed, 3)}
+        self.run.append_metrics(row)
+        if self.progress:
+            self.progress.update(self.step, row)
+
+    # ------------------------------------------------------------------ outputs
+
+    def sampling_generator(self) -> nn.Module:
+        return self.ema if self.ema is not None else self.G
+
+    @torch.no_grad()
+    def write_samples(self) -> Path:
+        G = self.sampling_generator()
+        was_training = G.training
+        G.eval()
+        try:
+            fake = self.parts.dataset.to_data_space(G(self.fixed_z, self.fixed_labels).float().cpu()).numpy()
+        finally:
+            G.train(was_training)
+        reference = None
+        if not self.parts.dataset.info.is_image:
+            reference = self.parts.dataset.to_data_space(self.parts.dataset.test_split()[0][:SCATTER_SIZE]).numpy()
+        path = self.run.samples / f"step-{self.step:06d}.png"
+        fileio.write_bytes(path, viz.png_bytes(viz.render(fake, reference)))
+        return path
+
+    def save(self) -> Path:
+        tensors = {
+            **checkpoint.prefixed("generator", self.G.state_dict()),
+            **checkpoint.prefixed("discriminator", self.D.state_dict()),
+            "rng.torch": torch.get_rng_state(),
+            "rng.data": self.data_rng.get_state(),
+            "rng.latent": self.latent_rng.get_state(),
+        }
+        if self.ema is not None:
+            tensors.update(checkpoint.prefixed("ema", self.ema.state_dict()))
+        if self.device.type == "cuda":
+            tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
+        g_tensors, g_meta = checkpoint.optimizer_to_flat(self.opt_g, "optim.g")
+        d_tensors, d_meta = checkpoint.optimizer_to_flat(self.opt_d, "optim.d")
+        tensors.update(g_tensors)
+        tensors.update(d_tensors)
+        meta = {"elapsed": self.elapsed, "optim": {"g": g_meta, "d": d_meta}, "config": self.config.to_dict()}
+        return checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
+
+    def restore(self, sidecar: Path) -> None:
+        """Continue from a checkpoint: weights, optimizer states, RNG streams and step."""
+        tensors, meta = checkpoint.load(sidecar)
+        self.G.load_state_dict(checkpoint.unprefixed("generator", tensors))
+        self.D.load_state_dict(checkpoint.unprefixed("discriminator", tensors))
+        if self.ema is not None:
+            self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors))
+        checkpoint.optimizer_from_flat(self.opt_g, "optim.g", tensors, meta["optim"]["g"])
+        checkpoint.optimizer_from_flat(self.opt_d, "optim.d", tensors, meta["optim"]["d"])
+        torch.set_rng_state(tensors["rng.torch"])
+        self.data_rng.set_state(tensors["rng.data"])
+        self.latent_rng.set_state(tensors["rng.latent"])
+        if self.device.type == "cuda" and "rng.cuda" in tensors:
+            torch.cuda.set_rng_state(tensors["rng.cuda"], self.device)
+        self.step = int(meta["step"])
+        self.elapsed = float(meta.get("elapsed", 0.0))
