@@ -12,7 +12,6 @@ import hashlib
 import http.client
 import os
 import sys
-import tempfile
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from ganzoo.data.arrays import images_to_model_space, labels_to_tensor
 from ganzoo.data.base import TensorDataset
 from ganzoo.data.idx import read_idx
 from ganzoo.errors import DataError
+from ganzoo.fileio import atomic_path
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -92,21 +92,16 @@ def fetch(
 
 
 def _download_verified(url: str, target: Path, expected: str, timeout: float) -> tuple[str, int]:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
+    with atomic_path(target) as tmp:
         sha, size = hashlib.sha256(), 0
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        with open(tmp, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
             while chunk := response.read(_CHUNK):
                 sha.update(chunk)
                 out.write(chunk)
                 size += len(chunk)
         if sha.hexdigest() != expected:
             raise ValueError(f"sha256 mismatch: got {sha.hexdigest()}, expected {expected}")
-        os.replace(tmp, target)
-        return expected, size
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    return expected, size
 
 
 class MNIST(TensorDataset):

@@ -1,0 +1,179 @@
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ganzoo.data.files import UserData
+from ganzoo.errors import DataError
+
+
+def save_npy(tmp_path, array, name="data.npy"):
+    path = tmp_path / name
+    np.save(path, array)
+    return path
+
+
+def save_png(folder, name, array):
+    folder.mkdir(exist_ok=True)
+    Image.fromarray(array).save(folder / name)
+
+
+def test_points_are_kept_as_given_and_unbounded(tmp_path):
+    x = np.random.RandomState(0).randn(20, 3).astype(np.float64) * 10
+    d = UserData(save_npy(tmp_path, x))
+    assert d.info.shape == (3,) and not d.info.bounded
+    both = torch.cat([d.train, d.test])
+    assert torch.allclose(both.sort(dim=0).values, torch.tensor(x, dtype=torch.float32).sort(dim=0).values)
+
+
+def test_test_split_is_ten_percent_and_fixed(tmp_path):
+    path = save_npy(tmp_path, np.arange(100, dtype=np.float32).reshape(50, 2))
+    a, b = UserData(path, seed=0), UserData(path, seed=9)
+    assert len(a.test) == 5 and len(a.train) == 45
+    assert torch.equal(a.test, b.test)
+
+
+def test_tiny_data_keeps_at_least_one_test_sample(tmp_path):
+    d = UserData(save_npy(tmp_path, np.zeros((3, 2), np.float32)))
+    assert len(d.test) == 1 and len(d.train) == 2
+
+
+def test_uint8_images_are_scaled_to_minus_one_one(tmp_path):
+    x = np.zeros((10, 4, 4), np.uint8)
+    x[:, 0, 0] = 255
+    d = UserData(save_npy(tmp_path, x))
+    assert d.info.shape == (1, 4, 4) and d.info.bounded
+    assert d.train.min() == -1 and d.train.max() == 1
+
+
+def test_float_images_in_zero_one_are_scaled(tmp_path):
+    x = np.full((10, 1, 4, 4), 0.5, np.float32)
+    d = UserData(save_npy(tmp_path, x))
+    assert torch.allclose(d.train, torch.zeros_like(d.train))
+
+
+def test_channels_last_images_become_channels_first(tmp_path):
+    d = UserData(save_npy(tmp_path, np.zeros((10, 6, 5, 3), np.uint8)))
+    assert d.info.shape == (3, 6, 5)
+
+
+def test_float_images_outside_zero_one_are_an_error(tmp_path):
+    with pytest.raises(DataError, match=r"\[0, 1\]"):
+        UserData(save_npy(tmp_path, np.full((10, 4, 4), 2.0, np.float32)))
+
+
+def test_nan_values_are_an_error_naming_the_file(tmp_path):
+    x = np.zeros((10, 2), np.float32)
+    x[3, 1] = np.nan
+    with pytest.raises(DataError, match="NaN") as err:
+        UserData(save_npy(tmp_path, x))
+    assert "data.npy" in str(err.value)
+
+
+def test_one_dimensional_array_is_a_shape_error(tmp_path):
+    with pytest.raises(DataError, match="shape"):
+        UserData(save_npy(tmp_path, np.zeros(10, np.float32)))
+
+
+def test_single_sample_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="at least 2"):
+        UserData(save_npy(tmp_path, np.zeros((1, 2), np.float32)))
+
+
+def test_npz_takes_x_and_labels_y(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, x=np.zeros((20, 2), np.float32), y=np.arange(20) % 4, other=np.zeros(3))
+    d = UserData(path)
+    assert d.info.num_classes == 4 and d.num_classes == 4
+    assert len(d.train_labels) == len(d.train) and len(d.test_labels) == len(d.test)
+
+
+def test_npz_with_a_single_array_uses_it(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, points=np.zeros((20, 2), np.float32))
+    assert UserData(path).info.shape == (2,)
+
+
+def test_npz_with_several_arrays_and_no_x_is_an_error(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, a=np.zeros((5, 2)), b=np.zeros((5, 2)))
+    with pytest.raises(DataError, match="'x'"):
+        UserData(path)
+
+
+def test_labels_of_the_wrong_length_are_an_error(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, x=np.zeros((20, 2), np.float32), y=np.arange(5))
+    with pytest.raises(DataError, match="labels"):
+        UserData(path)
+
+
+def test_corrupt_npy_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "broken.npy"
+    path.write_bytes(b"\x93NUMPY garbage")
+    with pytest.raises(DataError, match="broken.npy"):
+        UserData(path)
+
+
+def test_object_array_is_an_error(tmp_path):
+    path = tmp_path / "obj.npy"
+    np.save(path, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    with pytest.raises(DataError, match="Python objects"):
+        UserData(path)
+
+
+def test_missing_path_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        UserData(tmp_path / "nope.npy")
+
+
+def test_unsupported_file_type_is_an_error(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("1,2\n")
+    with pytest.raises(DataError, match="unsupported"):
+        UserData(path)
+
+
+def test_folder_of_grayscale_pngs_gives_one_channel(tmp_path):
+    for i in range(4):
+        save_png(tmp_path / "imgs", f"{i}.png", np.full((6, 5), 255 * (i % 2), np.uint8))
+    d = UserData(tmp_path / "imgs")
+    assert d.info.shape == (1, 6, 5) and d.info.bounded
+    assert set(torch.cat([d.train, d.test]).unique().tolist()) == {-1.0, 1.0}
+
+
+def test_folder_with_any_colour_image_gives_rgb(tmp_path):
+    folder = tmp_path / "imgs"
+    save_png(folder, "a.png", np.zeros((4, 4), np.uint8))
+    save_png(folder, "b.png", np.zeros((4, 4, 3), np.uint8))
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(folder / "c.jpg")
+    assert UserData(folder).info.shape == (3, 4, 4)
+
+
+def test_folder_ignores_other_files(tmp_path):
+    folder = tmp_path / "imgs"
+    save_png(folder, "a.png", np.zeros((4, 4), np.uint8))
+    save_png(folder, "b.png", np.zeros((4, 4), np.uint8))
+    (folder / "notes.txt").write_text("hello")
+    assert len(UserData(folder).train) + len(UserData(folder).test) == 2
+
+
+def test_image_of_another_size_is_an_error_naming_it(tmp_path):
+    folder = tmp_path / "imgs"
+    save_png(folder, "a.png", np.zeros((4, 4), np.uint8))
+    save_png(folder, "odd.png", np.zeros((5, 4), np.uint8))
+    with pytest.raises(DataError, match="odd.png is 4x5"):
+        UserData(folder)
+
+
+def test_corrupt_image_is_an_error_naming_it(tmp_path):
+    folder = tmp_path / "imgs"
+    save_png(folder, "a.png", np.zeros((4, 4), np.uint8))
+    (folder / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    with pytest.raises(DataError, match="bad.png"):
+        UserData(folder)
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="no PNG or JPEG"):
+        UserData(tmp_path)
