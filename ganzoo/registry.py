@@ -23,6 +23,7 @@ from typing import Any
 
 from ganzoo.errors import PluginError, UnknownNameError
 from ganzoo.plugins import discovery, loading
+from ganzoo.plugins.peek import peek
 from ganzoo.plugins.discovery import BROKEN, DISABLED, INCOMPATIBLE, KINDS, OK, PluginInfo
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "origin",
     "describe",
     "load_all",
+    "kinds_of",
+    "failure_detail",
     "reset",
 ]
 
@@ -45,6 +48,7 @@ class _Record:
     info: PluginInfo
     obj: Any = None
     failure: loading.LoadFailure | None = None
+    peeked: bool = False
 
 
 _records: list[_Record] | None = None
@@ -73,16 +77,28 @@ def _check_kind(kind: str | None) -> None:
 def list_plugins(kind: str | None = None, pattern: str = "*") -> list[PluginInfo]:
     """Plugins found, optionally of one ``kind`` and matching a glob ``pattern``.
 
-    Imports nothing: ``status`` reflects what is known so far (a plugin that was never
-    loaded shows "ok" unless it is disabled or incompatible; see :func:`load_all`).
-    The pattern matches the bare name or ``package:name``.
+    Imports nothing: summaries are read from the plugins' source, and ``status``
+    reflects what is known so far — a plugin never loaded shows "ok" unless it is
+    disabled, incompatible, or its entry point names a module or attribute that does
+    not exist (see :func:`load_all` for the final word). The pattern matches the
+    bare name or ``package:name``.
     """
     _check_kind(kind)
-    return [
-        dataclasses.replace(r.info)
-        for r in _all()
-        if (kind is None or r.info.kind == kind) and _matches(r.info, pattern)
-    ]
+    records = [r for r in _all() if (kind is None or r.info.kind == kind) and _matches(r.info, pattern)]
+    for record in records:
+        _peek(record)
+    return [dataclasses.replace(r.info) for r in records]
+
+
+def _peek(record: _Record) -> None:
+    info = record.info
+    if record.peeked or info.loaded or info.status in (DISABLED, INCOMPATIBLE):
+        return
+    record.peeked = True
+    found = peek(info.value)
+    info.summary = info.summary or found.summary
+    if found.problem and info.status == OK:
+        info.status, info.reason = BROKEN, found.problem
 
 
 def _matches(info: PluginInfo, pattern: str) -> bool:
@@ -208,6 +224,25 @@ def load_all(kind: str | None = None) -> list[PluginInfo]:
         if kind is None or record.info.kind == kind:
             _load(record)
     return list_plugins(kind)
+
+
+def kinds_of(name: str) -> list[str]:
+    """The kinds that have a plugin called ``name`` (bare or ``package:name``).
+
+    Raises UnknownNameError, suggesting close names of any kind, when none has.
+    """
+    package, sep, bare = name.rpartition(":")
+    found = [
+        r.info.kind for r in _all()
+        if r.info.name == bare
+        and (not sep or discovery.normalize(r.info.package) == discovery.normalize(package))
+    ]
+    if not found:
+        names = sorted({r.info.qualified_name if sep else r.info.name for r in _all()})
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = ("; did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else "; see `ganzoo list`"
+        raise UnknownNameError(f"unknown plugin '{name}'{hint}")
+    return sorted(set(found), key=KINDS.index)
 
 
 def failure_detail(kind: str, name: str) -> str:
