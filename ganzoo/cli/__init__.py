@@ -4,11 +4,11 @@ only when run (or when ``--help`` lists it); no command module imports torch at 
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
 from ganzoo._version import __version__
+from ganzoo.errors import GanzooError
 
 # command name -> "module:attribute"; modules are imported on first use.
 COMMANDS = {
@@ -30,6 +30,12 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx, name):
         return self._load(name)
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GanzooError as err:
+            raise UserError(str(err)) from None
+
     @staticmethod
     def _load(name):
         target = COMMANDS.get(name)
@@ -44,6 +50,12 @@ class _LazyGroup(click.Group):
             return None  # a command whose module is not written yet is simply absent
 
 
+class UserError(click.ClickException):
+    """A user-causable problem: printed as one ``Error:`` line, exit code 2, no traceback."""
+
+    exit_code = 2
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ganzoo")
 def cli():
@@ -51,19 +63,5 @@ def cli():
 
 
 def main(argv=None):
-    """Console-script entry point: user errors print one line and exit with code 2."""
-    from ganzoo.errors import GanzooError
-
-    try:
-        cli.main(args=argv, prog_name="ganzoo", standalone_mode=False)
-    except GanzooError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Exit as err:
-        sys.exit(err.exit_code)
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="ganzoo")

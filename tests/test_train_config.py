@@ -1,0 +1,66 @@
+import pytest
+
+from ganzoo.errors import ConfigError
+from ganzoo.train.build import resolve_config
+from ganzoo.train.config import TrainConfig, apply_overrides, parse_assignments, parse_value
+from ganzoo.zoo.mlp import MLPDiscriminator, MLPGenerator
+from ganzoo.zoo.objectives import NonSaturating
+
+CLASSES = {"generator": MLPGenerator, "discriminator": MLPDiscriminator, "objective": NonSaturating}
+
+
+def test_parse_value_understands_numbers_lists_and_words():
+    assert parse_value("1e-4") == 1e-4
+    assert parse_value("128") == 128
+    assert parse_value("0.5,0.999") == [0.5, 0.999]
+    assert parse_value("true") is True
+    assert parse_value("none") is None
+    assert parse_value("adam") == "adam"
+
+
+def test_parse_assignments_rejects_items_without_equals():
+    with pytest.raises(ConfigError, match="key=value"):
+        parse_assignments(["lr"])
+
+
+def test_overrides_are_coerced_to_the_field_type():
+    cfg = apply_overrides(TrainConfig(), {"lr": 1, "steps": 1e3, "betas": [0.0, 0.9]}, CLASSES)
+    assert cfg.lr == 1.0 and isinstance(cfg.lr, float)
+    assert cfg.steps == 1000 and isinstance(cfg.steps, int)
+    assert cfg.betas == (0.0, 0.9)
+
+
+def test_unknown_key_names_the_key_and_lists_valid_ones():
+    with pytest.raises(ConfigError) as err:
+        apply_overrides(TrainConfig(), {"learning_rate": 0.1}, CLASSES)
+    message = str(err.value)
+    assert "'learning_rate'" in message and "lr" in message and "batch_size" in message
+
+
+def test_wrong_type_names_the_key():
+    with pytest.raises(ConfigError, match="batch_size: expected an integer"):
+        apply_overrides(TrainConfig(), {"batch_size": "big"}, CLASSES)
+
+
+def test_component_settings_are_checked_against_the_constructor():
+    cfg = apply_overrides(TrainConfig(), {"generator.hidden": [8, 8]}, CLASSES)
+    assert cfg.generator == {"hidden": [8, 8]}
+    with pytest.raises(ConfigError, match="generator accepts .*hidden"):
+        apply_overrides(TrainConfig(), {"generator.width": 8}, CLASSES)
+
+
+def test_validation_rejects_out_of_range_values():
+    with pytest.raises(ConfigError, match="lr must be > 0"):
+        apply_overrides(TrainConfig(), {"lr": -1.0}, CLASSES)
+
+
+def test_recipe_defaults_sit_between_trainer_defaults_and_user_overrides():
+    cfg = resolve_config("vanilla-mlp", {"batch_size": 128})
+    assert cfg.lr == 2e-4 and cfg.betas == (0.5, 0.999)  # from the recipe
+    assert cfg.batch_size == 128  # from the user
+    assert cfg.data == "digits"
+
+
+def test_config_round_trips_through_a_dict():
+    cfg = apply_overrides(TrainConfig(model="m"), {"generator.hidden": [4]}, CLASSES)
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg

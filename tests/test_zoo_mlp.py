@@ -1,0 +1,39 @@
+import torch
+
+from ganzoo.api import DataInfo
+from ganzoo.zoo.mlp import MLPDiscriminator, MLPGenerator
+
+
+def test_generator_matches_the_tutorial_layout_for_images():
+    G = MLPGenerator(DataInfo((1, 8, 8), bounded=True))
+    widths = [m.out_features for m in G.net if isinstance(m, torch.nn.Linear)]
+    assert widths == [256, 512, 1024, 64]
+    assert isinstance(G.net[-1], torch.nn.Tanh)
+    assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in G.net) == 2
+
+
+def test_generator_output_is_linear_for_unbounded_points():
+    G = MLPGenerator(DataInfo((2,), bounded=False))
+    assert isinstance(G.net[-1], torch.nn.Linear)
+    assert G(G.sample_latent(5)).shape == (5, 2)
+
+
+def test_discriminator_returns_one_logit_per_sample():
+    D = MLPDiscriminator(DataInfo((1, 8, 8), bounded=True))
+    assert D(torch.randn(7, 1, 8, 8)).shape == (7,)
+
+
+def test_conditional_networks_use_labels():
+    info = DataInfo((2,), bounded=False, num_classes=3)
+    G, D = MLPGenerator(info, latent_dim=4, num_classes=3), MLPDiscriminator(info, num_classes=3)
+    z, labels = torch.randn(6, 4), torch.tensor([0, 1, 2, 0, 1, 2])
+    G.eval()
+    assert not torch.equal(G(z, labels), G(z, (labels + 1) % 3))
+    assert D(G(z, labels), labels).shape == (6,)
+
+
+def test_sample_latent_is_reproducible_from_a_generator():
+    G = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=10)
+    a = G.sample_latent(4, torch.Generator().manual_seed(3))
+    b = G.sample_latent(4, torch.Generator().manual_seed(3))
+    assert a.shape == (4, 10) and torch.equal(a, b)
