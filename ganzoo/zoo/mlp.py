@@ -16,6 +16,10 @@ from torch import Tensor, nn
 from ganzoo.api import DataInfo, Discriminator, Generator
 
 
+def _widths(hidden: int | Sequence[int]) -> list[int]:
+    return [hidden] if isinstance(hidden, int) else [int(h) for h in hidden]
+
+
 def _with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
     if num_classes == 0:
         return x
@@ -38,7 +42,7 @@ class MLPGenerator(Generator):
         data: DataInfo,
         latent_dim: int = 100,
         num_classes: int = 0,
-        hidden: Sequence[int] = (256, 512, 1024),
+        hidden: int | Sequence[int] = (256, 512, 1024),
         batchnorm: bool = True,
         output: str | None = None,
     ):
@@ -48,7 +52,7 @@ class MLPGenerator(Generator):
             raise ValueError(f"output must be 'tanh' or 'linear', got {output!r}")
         layers: list[nn.Module] = []
         width = self.latent_dim + self.num_classes
-        for i, h in enumerate(hidden):
+        for i, h in enumerate(_widths(hidden)):
             layers.append(nn.Linear(width, h))
             if batchnorm and i > 0:
                 layers.append(nn.BatchNorm1d(h))
@@ -72,11 +76,11 @@ class MLPDiscriminator(Discriminator):
 
     summary = "MLP discriminator: data -> 512 -> 256 -> 1 logit, LeakyReLU"
 
-    def __init__(self, data: DataInfo, num_classes: int = 0, hidden: Sequence[int] = (512, 256)):
+    def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (512, 256)):
         super().__init__(data, num_classes)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
-        for h in hidden:
+        for h in _widths(hidden):
             layers += [nn.Linear(width, h), nn.LeakyReLU(0.2)]
             width = h
         layers.append(nn.Linear(width, 1))
