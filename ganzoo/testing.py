@@ -1,0 +1,348 @@
+"""The contract kit: checks a plugin author runs from their own test suite.
+
+Each ``check_*`` function builds the component on small synthetic inputs and raises
+:class:`ContractError` (an ``AssertionError``, so pytest shows it as a failure) with
+a message naming what broke the contract. Ganzoo runs the same checks over its own
+built-ins. A typical plugin test::
+
+    from ganzoo.testing import check_plugin
+
+    def test_contract():
+        check_plugin("my-ganzoo-plugin")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from ganzoo import registry
+from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
+from ganzoo.data.base import Dataset
+from ganzoo.errors import GanzooError
+from ganzoo.plugins.discovery import normalize
+from ganzoo.plugins.loading import first_line
+
+#: 2-D points (unbounded) and small one-channel images in [-1, 1]
+POINTS = DataInfo((2,), bounded=False)
+IMAGES = DataInfo((1, 8, 8), bounded=True)
+DEFAULT_DATA = (POINTS, IMAGES)
+
+__all__ = [
+    "ContractError",
+    "POINTS",
+    "IMAGES",
+    "check_generator",
+    "check_discriminator",
+    "check_objective",
+    "check_dataset",
+    "check_model",
+    "check_metadata",
+    "check_plugin",
+]
+
+
+class ContractError(AssertionError):
+    """A plugin does not keep the contract ganzoo relies on."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ContractError(message)
+
+
+def _infos(data: DataInfo | Iterable[DataInfo]) -> list[DataInfo]:
+    return [data] if isinstance(data, DataInfo) else list(data)
+
+
+def _labels(n: int, num_classes: int) -> Tensor | None:
+    return torch.arange(n) % num_classes if num_classes else None
+
+
+def _name(obj: Any) -> str:
+    return getattr(obj, "__qualname__", type(obj).__name__)
+
+
+def _require_finite(x: Tensor, what: str) -> None:
+    _require(torch.is_floating_point(x), f"{what} must be a floating-point tensor, got {x.dtype}")
+    _require(bool(torch.isfinite(x).all()), f"{what} has NaN or infinite values")
+
+
+def _require_gradients(module: nn.Module, what: str) -> None:
+    grads = [p.grad for p in module.parameters() if p.requires_grad]
+    _require(bool(grads), f"{what} has no trainable parameters")
+    _require(any(g is not None and bool(g.abs().sum() > 0) for g in grads),
+             f"no gradient reaches {what}'s parameters")
+    _require(all(g is None or bool(torch.isfinite(g).all()) for g in grads), f"{what} has non-finite gradients")
+
+
+def check_generator(
+    cls: type, data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA, *,
+    latent_dim: int = 8, num_classes: int = 0, batch: int = 4, **kwargs: Any,
+) -> None:
+    """A generator maps ``(n, latent_dim)`` latents to ``(n, *data.shape)``, within [-1, 1]
+    for bounded data, with gradients reaching its parameters; latents are reproducible."""
+    _require(isinstance(cls, type) and issubclass(cls, Generator), f"{_name(cls)} is not a subclass of ganzoo.api.Generator")
+    for info in _infos(data):
+        torch.manual_seed(0)
+        g = cls(info, latent_dim=latent_dim, num_classes=num_classes, **kwargs)
+        where = f"{_name(cls)} on data {info.shape}"
+        z = g.sample_latent(batch, generator=torch.Generator().manual_seed(0))
+        _require(tuple(z.shape) == (batch, latent_dim), f"{where}: sample_latent gave {tuple(z.shape)}, want {(batch, latent_dim)}")
+        again = g.sample_latent(batch, generator=torch.Generator().manual_seed(0))
+        _require(torch.equal(z, again), f"{where}: sample_latent is not reproducible from its torch.Generator")
+        x = g(z, _labels(batch, num_classes))
+        _require(tuple(x.shape) == (batch, *info.shape), f"{where}: output shape {tuple(x.shape)}, want {(batch, *info.shape)}")
+        _require_finite(x, f"{where}: output")
+        if info.bounded:
+            _require(bool(x.abs().max() <= 1 + 1e-5), f"{where}: bounded data needs outputs in [-1, 1]")
+        x.square().mean().backward()
+        _require_gradients(g, where)
+        g.eval()
+        with torch.no_grad():
+            single = g(g.sample_latent(1), _labels(1, num_classes))
+        _require(tuple(single.shape) == (1, *info.shape), f"{where}: eval mode with one sample gave {tuple(single.shape)}")
+
+
+def check_discriminator(
+    cls: type, data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA, *,
+    num_classes: int = 0, batch: int = 4, **kwargs: Any,
+) -> None:
+    """A discriminator returns raw logits ``(n,)`` (or ``(n, patches)``), with gradients
+    reaching both its parameters and its input (penalties need the latter)."""
+    _require(isinstance(cls, type) and issubclass(cls, Discriminator), f"{_name(cls)} is not a subclass of ganzoo.api.Discriminator")
+    for info in _infos(data):
+        torch.manual_seed(0)
+        d = cls(info, num_classes=num_classes, **kwargs)
+        where = f"{_name(cls)} on data {info.shape}"
+        x = torch.randn(batch, *info.shape).clamp(-1, 1).requires_grad_(True)
+        logits = d(x, _labels(batch, num_classes))
+        _require(logits.dim() in (1, 2) and logits.shape[0] == batch,
+                 f"{where}: logits shape {tuple(logits.shape)}, want ({batch},) or ({batch}, patches)")
+        _require_finite(logits, f"{where}: logits")
+        logits.sum().backward()
+        _require(x.grad is not None and bool(x.grad.abs().sum() > 0), f"{where}: no gradient reaches the input")
+        _require_gradients(d, where)
+
+
+class _TinyDiscriminator(Discriminator):
+    """A linear discriminator for exercising objectives' penalty hooks."""
+
+    def __init__(self, data: DataInfo, num_classes: int = 0):
+        super().__init__(data, num_classes)
+        self.linear = nn.Linear(data.numel, 1)
+
+    def forward(self, x, labels=None):
+        return self.linear(x.flatten(1)).squeeze(1)
+
+
+def check_objective(cls_or_objective: Any, **kwargs: Any) -> None:
+    """An objective's losses are finite scalars whose gradients point the right way on
+    easy cases: the discriminator wants real logits up and fake ones down, the generator
+    wants fake logits up. Penalty and after-step hooks run on a tiny discriminator."""
+    objective = cls_or_objective(**kwargs) if isinstance(cls_or_objective, type) else cls_or_objective
+    name = type(objective).__qualname__
+    _require(isinstance(objective, Objective), f"{name} is not a ganzoo.api.Objective")
+    for shape in ((8,), (8, 3)):  # one logit per sample, and per patch
+        real = torch.full(shape, -1.0, requires_grad=True)  # the discriminator is fooled
+        fake = torch.full(shape, 1.0, requires_grad=True)
+        loss = objective.discriminator_loss(real, fake)
+        _require_scalar(loss, f"{name}.discriminator_loss on logits {shape}")
+        loss.backward()
+        _require(real.grad is not None and bool(real.grad.sum() < 0), f"{name}.discriminator_loss must fall as real logits rise")
+        _require(fake.grad is not None and bool(fake.grad.sum() > 0), f"{name}.discriminator_loss must rise with fake logits")
+        fake = torch.full(shape, -1.0, requires_grad=True)  # the generator is caught
+        real = torch.full(shape, 1.0)
+        loss = objective.generator_loss(fake, real) if objective.needs_real_logits else objective.generator_loss(fake)
+        _require_scalar(loss, f"{name}.generator_loss on logits {shape}")
+        loss.backward()
+        _require(fake.grad is not None and bool(fake.grad.sum() < 0), f"{name}.generator_loss must fall as fake logits rise")
+    d = _TinyDiscriminator(POINTS)
+    real, fake = torch.randn(8, 2), torch.randn(8, 2)
+    penalty = objective.penalty(d, real, fake, 0)
+    if penalty is not None:
+        _require_scalar(penalty, f"{name}.penalty")
+        if penalty.requires_grad:
+            penalty.backward()
+    objective.after_discriminator_step(d)
+
+
+def _require_scalar(loss: Any, what: str) -> None:
+    _require(isinstance(loss, Tensor) and loss.dim() == 0, f"{what} must return a scalar tensor, got {_shape_of(loss)}")
+    _require_finite(loss, what)
+    _require(loss.requires_grad, f"{what} is not differentiable (did it detach the logits?)")
+
+
+def _shape_of(x: Any) -> str:
+    return f"shape {tuple(x.shape)}" if isinstance(x, Tensor) else type(x).__name__
+
+
+def check_dataset(cls: type, *, n: int = 16, **kwargs: Any) -> None:
+    """A dataset builds from ``seed``/``data_dir``/``download``, samples ``(n, *info.shape)``
+    float32 reproducibly (within [-1, 1] if bounded), with valid labels and a test split."""
+    _require(isinstance(cls, type) and issubclass(cls, Dataset), f"{_name(cls)} is not a subclass of ganzoo.data.base.Dataset")
+    where = _name(cls)
+    ds = cls(seed=0, **kwargs)
+    info = ds.info
+    _require(isinstance(info, DataInfo), f"{where}.info must be a ganzoo.api.DataInfo")
+    x, labels = ds.sample(n, torch.Generator().manual_seed(0))
+    again, _ = ds.sample(n, torch.Generator().manual_seed(0))
+    _require(tuple(x.shape) == (n, *info.shape), f"{where}.sample gave {tuple(x.shape)}, want {(n, *info.shape)}")
+    _require(x.dtype == torch.float32, f"{where}.sample must give float32, got {x.dtype}")
+    _require_finite(x, f"{where}.sample")
+    _require(torch.equal(x, again), f"{where}.sample is not reproducible from its torch.Generator")
+    if info.bounded:
+        _require(bool(x.abs().max() <= 1 + 1e-5), f"{where}: bounded data must lie in [-1, 1]")
+    if labels is not None:
+        _require(tuple(labels.shape) == (n,) and not torch.is_floating_point(labels),
+                 f"{where}.sample labels must be integers of shape ({n},)")
+        if info.num_classes:
+            _require(bool((labels >= 0).all() and (labels < info.num_classes).all()),
+                     f"{where}: labels outside 0..{info.num_classes - 1}")
+    test, _ = ds.test_split()
+    _require(tuple(test.shape[1:]) == tuple(info.shape), f"{where}.test_split samples have shape {tuple(test.shape[1:])}")
+    _require(tuple(ds.to_data_space(x).shape) == tuple(x.shape), f"{where}.to_data_space changed the shape")
+    if ds.modes is not None:
+        _require(tuple(ds.modes.shape[1:]) == tuple(info.shape), f"{where}.modes must have shape (k, *info.shape)")
+        _require(ds.mode_std is not None and ds.mode_std > 0, f"{where}.mode_std must be positive when modes are given")
+
+
+def _synthetic_batch(info: DataInfo, n: int, generator: torch.Generator) -> Tensor:
+    x = torch.randn(n, *info.shape, generator=generator)
+    return torch.tanh(x) if info.bounded else x
+
+
+def check_model(
+    spec_or_name: ModelSpec | str | Callable[[], ModelSpec], *,
+    data: DataInfo = POINTS, steps: int = 3, batch: int = 8, num_classes: int = 0,
+) -> None:
+    """A recipe's components resolve through the registry, build on ``data`` and train
+    ``steps`` discriminator/generator updates on synthetic batches with finite losses
+    that move both networks. Self-contained: it does not use the trainer."""
+    spec = _as_spec(spec_or_name)
+    try:
+        gen_cls = registry.get("generator", spec.generator)
+        disc_cls = registry.get("discriminator", spec.discriminator)
+        obj_cls = registry.get("objective", spec.objective)
+    except GanzooError as err:
+        raise ContractError(f"model {spec.name!r}: {err}") from None
+    torch.manual_seed(0)
+    latent_dim = int(spec.defaults.get("latent_dim", 16))
+    g = gen_cls(data, latent_dim=latent_dim, num_classes=num_classes, **spec.generator_kwargs)
+    d = disc_cls(data, num_classes=num_classes, **spec.discriminator_kwargs)
+    objective = obj_cls(**spec.objective_kwargs)
+    lr, betas = float(spec.defaults.get("lr", 2e-4)), tuple(spec.defaults.get("betas", (0.5, 0.999)))
+    opt_g = torch.optim.Adam(g.parameters(), lr=lr, betas=betas)
+    opt_d = torch.optim.Adam(d.parameters(), lr=lr, betas=betas)
+    before = [p.detach().clone() for p in (*g.parameters(), *d.parameters())]
+    rng = torch.Generator().manual_seed(0)
+    labels = _labels(batch, num_classes)
+    for step in range(steps):
+        for _ in range(int(spec.defaults.get("d_steps", 1))):
+            real = _synthetic_batch(data, batch, rng)
+            fake = g(g.sample_latent(batch, rng), labels).detach()
+            loss = objective.discriminator_loss(d(real, labels), d(fake, labels))
+            penalty = objective.penalty(d, real, fake, step)
+            loss = loss if penalty is None else loss + penalty
+            _require_finite(loss, f"model {spec.name!r}: discriminator loss at step {step}")
+            opt_d.zero_grad()
+            loss.backward()
+            opt_d.step()
+            objective.after_discriminator_step(d)
+        fake_logits = d(g(g.sample_latent(batch, rng), labels), labels)
+        real_logits = d(_synthetic_batch(data, batch, rng), labels) if objective.needs_real_logits else None
+        loss = objective.generator_loss(fake_logits, real_logits)
+        _require_finite(loss, f"model {spec.name!r}: generator loss at step {step}")
+        opt_g.zero_grad()
+        loss.backward()
+        opt_g.step()
+    after = [p.detach() for p in (*g.parameters(), *d.parameters())]
+    n_g = len(list(g.parameters()))
+    _require(any(not torch.equal(a, b) for a, b in zip(before[:n_g], after[:n_g])), f"model {spec.name!r}: the generator did not change")
+    _require(any(not torch.equal(a, b) for a, b in zip(before[n_g:], after[n_g:])), f"model {spec.name!r}: the discriminator did not change")
+
+
+def _as_spec(spec_or_name: Any) -> ModelSpec:
+    if isinstance(spec_or_name, str):
+        return registry.create_model(spec_or_name)
+    spec = spec_or_name if isinstance(spec_or_name, ModelSpec) else spec_or_name()
+    _require(isinstance(spec, ModelSpec), f"expected a ModelSpec, got {type(spec).__name__}")
+    return spec
+
+
+def check_metadata(obj: Any, *, require_paper: bool = False) -> dict[str, Any]:
+    """A plugin describes itself: a one-line summary; tags are strings; a paper, when
+    given (or required), has title, authors, year and an http(s) url. Returns the metadata."""
+    if isinstance(obj, ModelSpec):
+        what = f"model {obj.name!r}"
+        meta = {"summary": obj.summary, "paper": obj.paper, "tags": obj.tags, "defaults": obj.defaults}
+        _require(bool(obj.name), "a ModelSpec needs a name")
+        for part in ("generator", "discriminator", "objective"):
+            _require(isinstance(getattr(obj, part), str) and getattr(obj, part), f"{what}: {part} must be a registry name")
+        _require(isinstance(obj.defaults, dict), f"{what}: defaults must be a dict")
+    else:
+        what = _name(obj)
+        summary = getattr(obj, "summary", "")
+        meta = {
+            "summary": summary if isinstance(summary, str) and summary.strip() else first_line(obj.__doc__),
+            "paper": getattr(obj, "paper", None),
+            "tags": getattr(obj, "tags", ()),
+        }
+    summary = meta["summary"]
+    _require(isinstance(summary, str) and summary.strip() != "", f"{what}: needs a summary (a `summary` or a docstring)")
+    _require("\n" not in summary.strip(), f"{what}: the summary must be one line")
+    tags = meta["tags"]
+    _require(isinstance(tags, (tuple, list)) and all(isinstance(t, str) for t in tags), f"{what}: tags must be strings")
+    paper = meta["paper"]
+    _require(paper is not None or not require_paper, f"{what}: needs a paper citation")
+    if paper is not None:
+        _require(isinstance(paper, dict), f"{what}: paper must be a dict")
+        missing = [k for k in ("title", "authors", "year", "url") if not paper.get(k)]
+        _require(not missing, f"{what}: paper is missing {', '.join(missing)}")
+        _require(isinstance(paper["year"], int), f"{what}: paper year must be an int")
+        _require(str(paper["url"]).startswith(("http://", "https://")), f"{what}: paper url must be http(s)")
+    return meta
+
+
+_CHECKS = {
+    "generator": check_generator,
+    "discriminator": check_discriminator,
+    "objective": check_objective,
+    "dataset": check_dataset,
+    "model": check_model,
+}
+
+
+def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA) -> list[str]:
+    """Run every check over every entry point of the installed distribution ``package``.
+
+    skip: entry names not to check (e.g. a dataset that needs downloaded files).
+    data: the data shapes generators and discriminators are built for.
+    Raises one ContractError listing every failure; returns the names checked.
+    """
+    plugins = [p for p in registry.list_plugins() if normalize(p.package) == normalize(package)]
+    _require(bool(plugins), f"no ganzoo entry points found for package {package!r}; is it installed?")
+    failures, checked = [], []
+    for p in plugins:
+        if p.name in skip or p.qualified_name in skip:
+            continue
+        try:
+            obj = registry.get(p.kind, p.qualified_name)
+            check_metadata(obj)
+            if p.kind == "model":
+                _require(obj.name == p.name, f"the ModelSpec is named {obj.name!r}, its entry point {p.name!r}")
+                check_model(obj)
+            elif p.kind in ("generator", "discriminator"):
+                _CHECKS[p.kind](obj, data)
+            else:
+                _CHECKS[p.kind](obj)
+        except Exception as err:  # noqa: BLE001 - report every failure, not just the first
+            message = str(err) if isinstance(err, (AssertionError, GanzooError)) else f"{type(err).__name__}: {err}"
+            failures.append(f"{p.kind} {p.qualified_name}: {message}")
+        else:
+            checked.append(p.qualified_name)
+    _require(not failures, f"{len(failures)} contract failure(s) in {package}:\n  " + "\n  ".join(failures))
+    return checked

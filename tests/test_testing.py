@@ -1,0 +1,139 @@
+"""The contract kit passes every built-in and catches components that break the contract."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from ganzoo import registry, testing
+from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
+from ganzoo.testing import ContractError
+
+BUILTINS = [(p.kind, p.name) for p in registry.list_plugins(pattern="ganzoo:*") if p.name != "mnist"]
+
+
+@pytest.mark.parametrize("kind, name", BUILTINS, ids=[f"{k}-{n}" for k, n in BUILTINS])
+def test_builtin_keeps_the_contract(kind, name):
+    obj = registry.get(kind, f"ganzoo:{name}")
+    testing.check_metadata(obj)
+    check = {
+        "generator": testing.check_generator,
+        "discriminator": testing.check_discriminator,
+        "objective": testing.check_objective,
+        "dataset": testing.check_dataset,
+        "model": testing.check_model,
+    }[kind]
+    check(obj)
+
+
+def test_builtin_models_have_papers():
+    for name in registry.list_models():
+        if registry.origin("model", name)["package"] == "ganzoo":
+            testing.check_metadata(registry.get("model", name), require_paper=True)
+
+
+def test_mnist_keeps_the_contract_given_files(tmp_path):
+    pytest.importorskip("ganzoo.data.mnist")
+    from ganzoo.errors import DataError
+
+    try:
+        testing.check_dataset(registry.get("dataset", "mnist"), data_dir=str(tmp_path))
+    except DataError:
+        pytest.skip("no MNIST files here; tests/test_data_mnist.py covers the reader")
+
+
+class _WrongShape(Generator):
+    """Forgets to reshape to the data."""
+
+    def __init__(self, data, latent_dim=8, num_classes=0):
+        super().__init__(data, latent_dim, num_classes)
+        self.linear = nn.Linear(latent_dim, 3)
+
+    def forward(self, z, labels=None):
+        return self.linear(z)
+
+
+class _Unbounded(_WrongShape):
+    """Ignores that images live in [-1, 1]."""
+
+    def forward(self, z, labels=None):
+        return 10 * self.linear(z).sum(1).reshape(-1, *[1] * len(self.data.shape)).expand(-1, *self.data.shape)
+
+
+class _Probabilities(Discriminator):
+    """Returns one column of probabilities, detached from its input."""
+
+    def __init__(self, data, num_classes=0):
+        super().__init__(data, num_classes)
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x, labels=None):
+        return torch.sigmoid(self.bias.expand(x.shape[0], 1, 1))
+
+
+class _Backwards(Objective):
+    """Rewards the discriminator for calling fakes real."""
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        return real_logits.mean() - fake_logits.mean()
+
+    def generator_loss(self, fake_logits, real_logits=None):
+        return fake_logits.mean()
+
+
+class _NotScalar(_Backwards):
+    """Forgets to reduce."""
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        return fake_logits - real_logits
+
+
+def test_generator_with_wrong_shape_fails():
+    with pytest.raises(ContractError, match="output shape"):
+        testing.check_generator(_WrongShape)
+
+
+def test_generator_out_of_range_for_bounded_data_fails():
+    with pytest.raises(ContractError, match=r"\[-1, 1\]"):
+        testing.check_generator(_Unbounded, DataInfo((1, 4, 4), bounded=True))
+
+
+def test_discriminator_with_wrong_logits_shape_fails():
+    with pytest.raises(ContractError, match="logits shape"):
+        testing.check_discriminator(_Probabilities)
+
+
+def test_objective_with_wrong_signs_fails():
+    with pytest.raises(ContractError, match="must fall as real logits rise"):
+        testing.check_objective(_Backwards)
+
+
+def test_objective_without_reduction_fails():
+    with pytest.raises(ContractError, match="scalar"):
+        testing.check_objective(_NotScalar)
+
+
+def test_model_with_unknown_component_fails():
+    spec = ModelSpec(name="typo", generator="mlpp", discriminator="mlp", objective="minimax")
+    with pytest.raises(ContractError, match="did you mean 'mlp'"):
+        testing.check_model(spec)
+
+
+def test_metadata_needs_a_summary_and_a_complete_paper():
+    with pytest.raises(ContractError, match="summary"):
+        testing.check_metadata(ModelSpec(name="m", generator="mlp", discriminator="mlp", objective="minimax"))
+    spec = ModelSpec(name="m", generator="mlp", discriminator="mlp", objective="minimax", summary="s",
+                     paper={"title": "T", "authors": "A", "year": 2020})
+    with pytest.raises(ContractError, match="missing url"):
+        testing.check_metadata(spec)
+
+
+def test_check_plugin_runs_every_builtin():
+    checked = testing.check_plugin("ganzoo", skip=["mnist"])
+    assert "ganzoo:vanilla-mlp" in checked and "ganzoo:ring8" in checked
+
+
+def test_check_plugin_of_an_unknown_package_fails():
+    with pytest.raises(ContractError, match="is it installed"):
+        testing.check_plugin("not-installed-anywhere")
