@@ -8,7 +8,7 @@ setup:
 	PYTHON=$(PYTHON) bash scripts/setup.sh
 
 train: setup
-	ganzoo train vanilla-mlp --out runs/vanilla-mlp-digits-$$(date +%Y%m%d-%H%M%S)
+	ganzoo train vanilla-mlp
 
 test: setup
 	$(PYTHON) -m pytest tests

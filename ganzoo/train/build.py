@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import platform
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,10 @@ import torch
 from ganzoo import registry
 from ganzoo._version import __version__
 from ganzoo.api import Discriminator, Generator, ModelSpec, Objective
-from ganzoo.data import load_dataset
+from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
 from ganzoo.errors import ConfigError
-from ganzoo.train.config import COMPONENTS, TrainConfig, apply_overrides
+from ganzoo.train.config import TrainConfig, apply_overrides
 
 _KIND = {"generator": "generator", "discriminator": "discriminator", "objective": "objective"}
 
@@ -36,7 +37,13 @@ def resolve_config(model: str, overrides: dict[str, Any]) -> TrainConfig:
         objective=dict(spec.objective_kwargs),
     )
     config = apply_overrides(config, dict(spec.defaults), classes)
-    return apply_overrides(config, overrides, classes)
+    config = apply_overrides(config, overrides, classes)
+    # A user's file is recorded by absolute path, so --resume and `ganzoo sample` find it anywhere.
+    if looks_like_path(config.data):
+        config.data = str(Path(config.data).resolve())
+    if config.data_dir:
+        config.data_dir = str(Path(config.data_dir).resolve())
+    return config
 
 
 def select_device(name: str) -> torch.device:
@@ -115,5 +122,3 @@ def config_from_record(record: dict[str, Any]) -> TrainConfig:
     except (KeyError, TypeError, ConfigError) as err:
         raise ConfigError(f"config.json does not hold a valid configuration ({err})") from None
 
-
-__all__ = ["COMPONENTS", "Components", "build", "resolve_config", "run_record", "select_device"]
