@@ -26,48 +26,45 @@ def _relative(logits: Tensor, others: Tensor) -> Tensor:
     return logits - others.mean()
 
 
-def _require_real(real_logits: Tensor | None, name: str) -> Tensor:
-    if real_logits is None:
-        raise ValueError(f"{name}.generator_loss needs the real logits (needs_real_logits is True)")
-    return real_logits
+class _RelativisticAverage(Objective):
+    """Both players play one game, ``_game(winner, loser)``: the loss of whoever wants
+    ``winner``'s logits to look more real than the average of ``loser``'s."""
 
-
-class RaGAN(Objective):
-    """Relativistic average standard GAN (RaSGAN): BCE on relative logits."""
-
-    summary = "Relativistic average GAN loss (RaSGAN): BCE on logits relative to the other batch's mean"
     paper = PAPER
-    tags = ("relativistic", "bce")
     needs_real_logits = True
 
     def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
         return self._game(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
-        return self._game(fake_logits, _require_real(real_logits, "RaGAN"))
+        if real_logits is None:
+            raise ValueError(f"{type(self).__name__}.generator_loss needs the real logits (needs_real_logits is True)")
+        return self._game(fake_logits, real_logits)
+
+    @staticmethod
+    def _game(winner: Tensor, loser: Tensor) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+
+class RaGAN(_RelativisticAverage):
+    """Relativistic average standard GAN (RaSGAN): BCE on relative logits."""
+
+    summary = "Relativistic average GAN loss (RaSGAN): BCE on logits relative to the other batch's mean"
+    tags = ("relativistic", "bce")
 
     @staticmethod
     def _game(winner: Tensor, loser: Tensor) -> Tensor:
-        """The loss of the player who wants ``winner`` to look more real than ``loser``."""
         return (
             ops.bce_with_logits(_relative(winner, loser), 1.0)
             + ops.bce_with_logits(_relative(loser, winner), 0.0)
         ) / 2
 
 
-class RaLSGAN(Objective):
+class RaLSGAN(_RelativisticAverage):
     """Relativistic average least-squares GAN: squared distance of relative logits to ±1."""
 
     summary = "Relativistic average least-squares GAN loss (RaLSGAN): relative logits pushed to +1 / -1"
-    paper = PAPER
     tags = ("relativistic", "least-squares")
-    needs_real_logits = True
-
-    def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
-        return self._game(real_logits, fake_logits)
-
-    def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
-        return self._game(fake_logits, _require_real(real_logits, "RaLSGAN"))
 
     @staticmethod
     def _game(winner: Tensor, loser: Tensor) -> Tensor:
