@@ -1,16 +1,32 @@
 """The loss front door: one function per op, whatever backend computes it.
 
-Objectives call only these functions. Today they run the pure-PyTorch reference;
-compiled backends (``torch.ops.ganzoo.*``) plug in behind the same signatures.
+Objectives call only these functions. Each call runs on the compiled op (``torch.ops.ganzoo.*``
+from ``ganzoo._C``) for the tensors' device when this install has it, else on the pure-PyTorch
+reference (``reference.py``), with one warning that says why. ``GANZOO_BCE_BACKEND`` forces a
+backend: ``reference``, ``cpp`` or ``cuda``.
 """
 
 from __future__ import annotations
 
+import numbers
+
+import torch
 from torch import Tensor
 
-from ganzoo.ops import reference
+from ganzoo.ops import _backends, reference
 
-_REDUCTIONS = ("none", "mean", "sum")
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _check_logits(logits, name="logits"):
+    if not isinstance(logits, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
+
+
+def _scalar_target(value, name="target") -> float:
+    if isinstance(value, numbers.Real) and not isinstance(value, Tensor):
+        return float(value)
+    raise TypeError(f"{name} must be a tensor or a Python float, got {type(value).__name__}")
 
 
 def bce_with_logits(
@@ -28,9 +44,21 @@ def bce_with_logits(
     weight: broadcast to ``logits``; pos_weight: broadcast along the last dimension.
     reduction: "mean" (default), "sum" or "none".
     """
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    return reference.bce_with_logits(logits, target, weight, pos_weight, reduction)
+    code = _REDUCTIONS.get(reduction)
+    if code is None:
+        raise ValueError(f"reduction must be one of {tuple(_REDUCTIONS)}, got {reduction!r}")
+    _check_logits(logits)
+    if _backends.backend_for(logits.device.type) == "reference":
+        return reference.bce_with_logits(logits, target, weight, pos_weight, reduction)
+    if isinstance(target, Tensor):
+        target_tensor, target_value = target, 0.0
+    else:
+        target_tensor, target_value = None, _scalar_target(target)
+    with_grad = logits.requires_grad and torch.is_grad_enabled()
+    loss, _ = torch.ops.ganzoo.bce_with_logits(
+        logits, target_tensor, target_value, weight, pos_weight, code, with_grad
+    )
+    return loss
 
 
 def gan_pair_bce(
@@ -40,14 +68,24 @@ def gan_pair_bce(
     real_target: float = 1.0,
     fake_target: float = 0.0,
 ) -> Tensor:
-    """A discriminator's whole BCE loss in one call.
+    """A discriminator's whole BCE loss in one call (one kernel pass over both inputs).
 
     ``mean BCE(real_logits, real_target) + mean BCE(fake_logits, fake_target)``;
     ``real_target=0.9`` gives one-sided label smoothing.
     """
-    return reference.gan_pair_bce(real_logits, fake_logits, real_target, fake_target)
+    _check_logits(real_logits, "real_logits")
+    _check_logits(fake_logits, "fake_logits")
+    real_target = _scalar_target(real_target, "real_target")
+    fake_target = _scalar_target(fake_target, "fake_target")
+    if _backends.backend_for(real_logits.device.type) == "reference":
+        return reference.gan_pair_bce(real_logits, fake_logits, real_target, fake_target)
+    with_grad = torch.is_grad_enabled() and (real_logits.requires_grad or fake_logits.requires_grad)
+    loss, _, _ = torch.ops.ganzoo.gan_pair_bce(
+        real_logits, fake_logits, real_target, fake_target, with_grad
+    )
+    return loss
 
 
 def available_backends() -> list[str]:
-    """Backends this install can run, best first."""
-    return ["reference"]
+    """Backends this install can run, best first (``reference`` is always last)."""
+    return _backends.available()

@@ -1,0 +1,31 @@
+// From tensors to a kernel Problem and back: argument checks with messages that name the
+// argument, operand layouts, output allocation. Shared by the CPU and CUDA registrations,
+// which differ only in the Runner that executes the prepared Problem.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+#include <tuple>
+
+#include "ganzoo/bce_problem.h"
+
+namespace ganzoo {
+
+// Executes a prepared problem on the device of `logits`.
+using Runner = void (*)(const Problem& problem, const at::Tensor& logits);
+
+// Returns (loss, grad): loss per `reduction`; grad = d loss / d logits for a unit upstream
+// gradient when with_grad, else an empty tensor. A null target means the constant target_value.
+std::tuple<at::Tensor, at::Tensor> bce_forward(
+    const at::Tensor& logits, const std::optional<at::Tensor>& target, double target_value,
+    const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& pos_weight,
+    int64_t reduction, bool with_grad, Runner run);
+
+// Returns (loss, grad_real, grad_fake) for
+// mean BCE(real_logits, real_target) + mean BCE(fake_logits, fake_target), in one pass.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_forward(
+    const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
+    double fake_target, bool with_grad, Runner run);
+
+}  // namespace ganzoo
