@@ -137,12 +137,19 @@ def _find(kind: str, name: str) -> _Record:
 def _unknown_message(kind: str, name: str, records: list[_Record]) -> str:
     qualified = ":" in name
     names = sorted({r.info.qualified_name if qualified else r.info.name for r in records})
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    if close:
-        return f"unknown {kind} '{name}'; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    hint = _did_you_mean(name, names)
+    if hint:
+        return f"unknown {kind} '{name}'; {hint}"
     bare = sorted({r.info.name for r in records})
     known = ", ".join(bare) if bare else "none installed"
     return f"unknown {kind} '{name}'; known {kind}s: {known} (see `ganzoo list --kind {kind}`)"
+
+
+def _did_you_mean(name: str, names: list[str]) -> str:
+    """"did you mean 'x'?" with the closest names (those nearly as close as the best), or ""."""
+    scored = sorted(((difflib.SequenceMatcher(None, name, n).ratio(), n) for n in names), reverse=True)
+    close = [n for score, n in scored if score >= 0.6 and score >= scored[0][0] - 0.1][:3]
+    return ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else ""
 
 
 def _load(record: _Record) -> Any:
@@ -239,9 +246,7 @@ def kinds_of(name: str) -> list[str]:
     ]
     if not found:
         names = sorted({r.info.qualified_name if sep else r.info.name for r in _all()})
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = ("; did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else "; see `ganzoo list`"
-        raise UnknownNameError(f"unknown plugin '{name}'{hint}")
+        raise UnknownNameError(f"unknown plugin '{name}'; {_did_you_mean(name, names) or 'see `ganzoo list`'}")
     return sorted(set(found), key=KINDS.index)
 
 

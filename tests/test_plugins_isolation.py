@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
+from tests.plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
 
 from ganzoo import registry
 from ganzoo.errors import PluginError

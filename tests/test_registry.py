@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
+from tests.plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
 
 from ganzoo import registry
 from ganzoo.api import ModelSpec, Objective
