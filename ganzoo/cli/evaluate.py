@@ -1,0 +1,86 @@
+"""``ganzoo eval``: score a run's generator with the metrics that fit its data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ganzoo.errors import ConfigError
+
+EVAL_FORMAT = "ganzoo-eval-1"
+
+
+@click.command("eval")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--n", "n", type=click.IntRange(min=2),
+              help="Samples to draw [default: the protocol's, 2500 for 2-D mixtures, 10000 otherwise].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
+@click.option("--checkpoint", help="Checkpoint step to evaluate [default: latest].")
+@click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
+def eval_command(run_dir, n, seed, checkpoint, device):
+    """Evaluate the run in RUN_DIR; write RUN_DIR/eval.json and print a table.
+
+    \b
+    2-D mixtures (ring8, grid25): modes captured, high-quality %, reverse KL (PacGAN protocol).
+    Other data: Parzen-window log-likelihood (Goodfellow et al. 2014) against real data's.
+    Labelled images, also: FID/KID in the features of a classifier ganzoo trains and caches
+    ($GANZOO_CACHE/classifiers), and the label histogram of the samples.
+    """
+    from ganzoo import fileio
+    from ganzoo.metrics.evaluate import evaluate
+    from ganzoo.sampling import load_run
+    from ganzoo.train.build import versions
+
+    if not run_dir.is_dir():
+        raise ConfigError(f"no run directory at {run_dir}; pass the --out of an earlier `ganzoo train`")
+    start = time.perf_counter()
+    generator, dataset, step = load_run(run_dir, checkpoint, device)
+    result = evaluate(generator, dataset, n, seed)
+    report = {
+        "format": EVAL_FORMAT,
+        "data": dataset.name,
+        "step": step,
+        **result,
+        "seconds": round(time.perf_counter() - start, 3),
+        "versions": versions(),
+    }
+    fileio.write_json(run_dir / "eval.json", report)
+    click.echo(format_table(report))
+    click.echo(f"Wrote {run_dir / 'eval.json'}", err=True)
+
+
+def _fmt(value, spec: str = ".4g") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def table_rows(report: dict) -> list[tuple[str, str]]:
+    """(metric, value) rows for the printed table."""
+    rows = [("data", str(report.get("data"))), ("step", str(report.get("step"))),
+            ("samples", f"{report['n']} (seed {report['seed']})")]
+    if "mode_coverage" in report:
+        m = report["mode_coverage"]
+        rows += [("modes captured", f"{m['modes']} / {m['total_modes']}"),
+                 ("high quality", f"{100 * m['high_quality']:.1f} %"),
+                 ("reverse KL", _fmt(m["reverse_kl"], ".4f"))]
+    if "parzen" in report:
+        for key, label in (("parzen", "Parzen log-lik."), ("parzen_reference", "  real data (ceiling)")):
+            p = report[key]
+            rows.append((label, f"{_fmt(p['log_likelihood'], '.2f')} ± {_fmt(p['stderr'], '.2f')}"
+                                f"  (sigma {p['sigma']:.3f})"))
+    if "classifier" in report:
+        c = report["classifier"]
+        labels = c["labels"]
+        rows += [("classifier FID", f"{_fmt(c['fid'])}  (held-out real: {_fmt(c['reference_fid'])})"),
+                 ("classifier KID", f"{_fmt(c['kid'])} ± {_fmt(c['kid_std'])}  (held-out real: {_fmt(c['reference_kid'])})"),
+                 ("labels covered", f"{labels['covered']} / {labels['total']}"),
+                 ("label KL to uniform", _fmt(labels["kl_to_uniform"], ".4f")),
+                 ("classifier", f"sha256 {c['weights_sha256'][:12]}…, test accuracy {_fmt(c['test_accuracy'], '.3f')}")]
+    return rows
+
+
+def format_table(report: dict) -> str:
+    rows = table_rows(report)
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
