@@ -54,8 +54,28 @@ def _require(condition: bool, message: str) -> None:
         raise ContractError(message)
 
 
-def _infos(data: DataInfo | Iterable[DataInfo]) -> list[DataInfo]:
+def _infos(data: DataInfo | Iterable[DataInfo] | None, cls: Any = None) -> list[DataInfo]:
+    """The data to check on: given, else the class's ``contract_data``, else points and images."""
+    if data is None:
+        data = getattr(cls, "contract_data", None) or DEFAULT_DATA
     return [data] if isinstance(data, DataInfo) else list(data)
+
+
+def _instances(cls: type, data: Any, build: Callable[[DataInfo], nn.Module]) -> list[tuple[DataInfo, nn.Module]]:
+    """``(info, network)`` for each shape to check. With the default shapes a network may
+    refuse some with a ValueError (a convolutional one refuses 2-D points), not all."""
+    explicit = data is not None or getattr(cls, "contract_data", None) is not None
+    built = []
+    for info in _infos(data, cls):
+        torch.manual_seed(0)
+        try:
+            built.append((info, build(info)))
+        except ValueError as err:
+            if explicit:
+                raise ContractError(f"{_name(cls)} refused data {info.shape}: {err}") from None
+    _require(bool(built), f"{_name(cls)} accepts none of the default data shapes (2-D points, 8x8 images); "
+                          "give it a `contract_data` class attribute")
+    return built
 
 
 def _labels(n: int, num_classes: int) -> Tensor | None:
@@ -80,15 +100,19 @@ def _require_gradients(module: nn.Module, what: str) -> None:
 
 
 def check_generator(
-    cls: type, data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA, *,
+    cls: type, data: DataInfo | Iterable[DataInfo] | None = None, *,
     latent_dim: int = 8, num_classes: int = 0, batch: int = 4, **kwargs: Any,
 ) -> None:
     """A generator maps ``(n, latent_dim)`` latents to ``(n, *data.shape)``, within [-1, 1]
-    for bounded data, with gradients reaching its parameters; latents are reproducible."""
+    for bounded data, with gradients reaching its parameters; latents are reproducible.
+
+    data: the shapes to build for; default: the class attribute ``contract_data`` (for
+    networks that only fit some shapes, e.g. ``DataInfo((1, 32, 32), True)``), else
+    2-D points and 8x8 images, of which a network may refuse some with a ValueError.
+    """
     _require(isinstance(cls, type) and issubclass(cls, Generator), f"{_name(cls)} is not a subclass of ganzoo.api.Generator")
-    for info in _infos(data):
-        torch.manual_seed(0)
-        g = cls(info, latent_dim=latent_dim, num_classes=num_classes, **kwargs)
+    build = lambda info: cls(info, latent_dim=latent_dim, num_classes=num_classes, **kwargs)  # noqa: E731
+    for info, g in _instances(cls, data, build):
         where = f"{_name(cls)} on data {info.shape}"
         z = g.sample_latent(batch, generator=torch.Generator().manual_seed(0))
         _require(tuple(z.shape) == (batch, latent_dim), f"{where}: sample_latent gave {tuple(z.shape)}, want {(batch, latent_dim)}")
@@ -108,15 +132,14 @@ def check_generator(
 
 
 def check_discriminator(
-    cls: type, data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA, *,
+    cls: type, data: DataInfo | Iterable[DataInfo] | None = None, *,
     num_classes: int = 0, batch: int = 4, **kwargs: Any,
 ) -> None:
     """A discriminator returns raw logits ``(n,)`` (or ``(n, patches)``), with gradients
-    reaching both its parameters and its input (penalties need the latter)."""
+    reaching both its parameters and its input (penalties need the latter). ``data`` as
+    for :func:`check_generator`."""
     _require(isinstance(cls, type) and issubclass(cls, Discriminator), f"{_name(cls)} is not a subclass of ganzoo.api.Discriminator")
-    for info in _infos(data):
-        torch.manual_seed(0)
-        d = cls(info, num_classes=num_classes, **kwargs)
+    for info, d in _instances(cls, data, lambda info: cls(info, num_classes=num_classes, **kwargs)):
         where = f"{_name(cls)} on data {info.shape}"
         x = torch.randn(batch, *info.shape).clamp(-1, 1).requires_grad_(True)
         logits = d(x, _labels(batch, num_classes))
@@ -217,11 +240,17 @@ def _synthetic_batch(info: DataInfo, n: int, generator: torch.Generator) -> Tens
 
 def check_model(
     spec_or_name: ModelSpec | str | Callable[[], ModelSpec], *,
-    data: DataInfo = POINTS, steps: int = 3, batch: int = 8, num_classes: int = 0,
+    data: DataInfo | None = None, steps: int = 3, batch: int = 8, num_classes: int | None = None,
 ) -> None:
     """A recipe's components resolve through the registry, build on ``data`` and train
     ``steps`` discriminator/generator updates on synthetic batches with finite losses
-    that move both networks. Self-contained: it does not use the trainer."""
+    that move both networks. Self-contained: it does not use the trainer.
+
+    data: default, the shape of the recipe's default dataset (``defaults["data"]``, when
+        it loads without downloading), else the generator's or discriminator's
+        ``contract_data``, else 2-D points.
+    num_classes: default 10 for recipes whose defaults say ``conditional``, else 0.
+    """
     spec = _as_spec(spec_or_name)
     try:
         gen_cls = registry.get("generator", spec.generator)
@@ -229,6 +258,11 @@ def check_model(
         obj_cls = registry.get("objective", spec.objective)
     except GanzooError as err:
         raise ContractError(f"model {spec.name!r}: {err}") from None
+    if data is None:
+        declared = getattr(gen_cls, "contract_data", None) or getattr(disc_cls, "contract_data", None)
+        data = _dataset_info(spec.defaults.get("data")) or (_infos(declared)[0] if declared else POINTS)
+    if num_classes is None:
+        num_classes = 10 if spec.defaults.get("conditional") else 0
     torch.manual_seed(0)
     latent_dim = int(spec.defaults.get("latent_dim", 16))
     g = gen_cls(data, latent_dim=latent_dim, num_classes=num_classes, **spec.generator_kwargs)
@@ -263,6 +297,16 @@ def check_model(
     n_g = len(list(g.parameters()))
     _require(any(not torch.equal(a, b) for a, b in zip(before[:n_g], after[:n_g])), f"model {spec.name!r}: the generator did not change")
     _require(any(not torch.equal(a, b) for a, b in zip(before[n_g:], after[n_g:])), f"model {spec.name!r}: the discriminator did not change")
+
+
+def _dataset_info(name: Any) -> DataInfo | None:
+    """The DataInfo of a registered dataset, or None if it is not one or needs files."""
+    if not isinstance(name, str):
+        return None
+    try:
+        return registry.create("dataset", name).info
+    except Exception:  # noqa: BLE001 - a path, a missing download, a broken plugin: use the fallback
+        return None
 
 
 def _as_spec(spec_or_name: Any) -> ModelSpec:
@@ -316,11 +360,12 @@ _CHECKS = {
 }
 
 
-def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Iterable[DataInfo] = DEFAULT_DATA) -> list[str]:
+def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Iterable[DataInfo] | None = None) -> list[str]:
     """Run every check over every entry point of the installed distribution ``package``.
 
     skip: entry names not to check (e.g. a dataset that needs downloaded files).
-    data: the data shapes generators and discriminators are built for.
+    data: the data shapes generators and discriminators are built for (default: each
+        class's ``contract_data``, else 2-D points and 8x8 images).
     Raises one ContractError listing every failure; returns the names checked.
     """
     plugins = [p for p in registry.list_plugins() if normalize(p.package) == normalize(package)]

@@ -9,6 +9,9 @@ from torch import nn
 from ganzoo import registry, testing
 from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
 from ganzoo.testing import ContractError
+from tests.plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
+
+BACKWARDS_SOURCE = "\nfrom tests.test_testing import _Backwards as Backwards\n"
 
 BUILTINS = [(p.kind, p.name) for p in registry.list_plugins(pattern="ganzoo:*") if p.name != "mnist"]
 
@@ -129,9 +132,21 @@ def test_metadata_needs_a_summary_and_a_complete_paper():
         testing.check_metadata(spec)
 
 
-def test_check_plugin_runs_every_builtin():
-    checked = testing.check_plugin("ganzoo", skip=["mnist"])
-    assert "ganzoo:vanilla-mlp" in checked and "ganzoo:ring8" in checked
+def test_check_plugin_checks_the_entry_points_not_skipped():
+    keep = {"ganzoo:ring8", "ganzoo:minimax", "ganzoo:mlp"}
+    skip = [p.qualified_name for p in registry.list_plugins(pattern="ganzoo:*") if p.qualified_name not in keep]
+    assert sorted(testing.check_plugin("ganzoo", skip=skip)) == sorted(["ganzoo:mlp", "ganzoo:mlp", "ganzoo:minimax", "ganzoo:ring8"])
+
+
+def test_check_plugin_reports_every_failure(site):
+    add_distribution(site, "fake-mixed", entry_points={"ganzoo.objectives": {
+        "pair": "fake_mixed:Pair", "gone": "fake_mixed:Missing", "backwards": "fake_mixed:Backwards",
+    }}, modules={"fake_mixed.py": OBJECTIVE_SOURCE + BACKWARDS_SOURCE})
+    with pytest.raises(ContractError) as err:
+        testing.check_plugin("fake-mixed")
+    message = str(err.value)
+    assert message.startswith("2 contract failure(s) in fake-mixed")
+    assert "objective fake-mixed:gone" in message and "objective fake-mixed:backwards" in message
 
 
 def test_check_plugin_of_an_unknown_package_fails():
