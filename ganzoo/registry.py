@@ -23,7 +23,7 @@ from typing import Any
 
 from ganzoo.errors import PluginError, UnknownNameError
 from ganzoo.plugins import discovery, loading
-from ganzoo.plugins.peek import peek
+from ganzoo.plugins import peek as _peeking
 from ganzoo.plugins.discovery import BROKEN, DISABLED, INCOMPATIBLE, KINDS, OK, PluginInfo
 
 __all__ = [
@@ -67,6 +67,7 @@ def reset() -> None:
     """Forget discovered and loaded plugins (after installing one, or in tests)."""
     global _records
     _records = None
+    _peeking.clear_cache()
 
 
 def _check_kind(kind: str | None) -> None:
@@ -95,7 +96,7 @@ def _peek(record: _Record) -> None:
     if record.peeked or info.loaded or info.status in (DISABLED, INCOMPATIBLE):
         return
     record.peeked = True
-    found = peek(info.value)
+    found = _peeking.peek(info.value)
     info.summary = info.summary or found.summary
     if found.problem and info.status == OK:
         info.status, info.reason = BROKEN, found.problem

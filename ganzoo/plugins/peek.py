@@ -10,6 +10,7 @@ is simply "unknown"; the real verdict always comes from loading.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import sys
 from dataclasses import dataclass
@@ -38,11 +39,21 @@ def peek(value: str) -> Peek:
     if not attr or not (spec.origin or "").endswith(".py"):
         return Peek()
     try:
-        with open(spec.origin, encoding="utf-8") as f:
-            tree = ast.parse(f.read(), spec.origin)
+        tree = _parse(spec.origin)
     except (OSError, SyntaxError, ValueError) as err:
         return Peek(problem=f"cannot read {module}: {type(err).__name__}") if isinstance(err, SyntaxError) else Peek()
     return _peek_tree(tree, module, attr)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: str) -> ast.Module:
+    """One parse per file: many entry points often live in one module."""
+    with open(path, encoding="utf-8") as f:
+        return ast.parse(f.read(), path)
+
+
+def clear_cache() -> None:
+    _parse.cache_clear()
 
 
 def _find_spec(module: str):
