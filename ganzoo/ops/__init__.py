@@ -13,9 +13,11 @@ import numbers
 import torch
 from torch import Tensor
 
-from ganzoo.ops import _backends, reference
+from ganzoo.ops import _backends, _registration, reference
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+_backends.extension()  # load now, not first inside a torch.compile trace; never raises
 
 
 def _check_logits(logits, name="logits"):
@@ -54,7 +56,7 @@ def bce_with_logits(
         target_tensor, target_value = target, 0.0
     else:
         target_tensor, target_value = None, _scalar_target(target)
-    with_grad = logits.requires_grad and torch.is_grad_enabled()
+    with_grad = _registration.SAVE_GRADIENT and logits.requires_grad and torch.is_grad_enabled()
     loss, _ = torch.ops.ganzoo.bce_with_logits(
         logits, target_tensor, target_value, weight, pos_weight, code, with_grad
     )

@@ -25,7 +25,7 @@ class _State:
     loaded = False
     module = None  # ganzoo._C once imported
     reason: str | None = None  # why it could not be imported
-    forced: str | None = None  # GANZOO_BCE_BACKEND, validated
+    forced: str | None = None  # GANZOO_BCE_BACKEND as set (validated when used)
     warned: set = set()
 
 
@@ -41,12 +41,7 @@ def reset() -> None:
 
 
 def _read_forced() -> str | None:
-    value = os.environ.get(ENV_BACKEND, "").strip().lower()
-    if not value:
-        return None
-    if value not in BACKENDS:
-        raise ValueError(f"{ENV_BACKEND}={value!r} is not a backend; use one of {', '.join(BACKENDS)}")
-    return value
+    return os.environ.get(ENV_BACKEND, "").strip().lower() or None
 
 
 def extension():
@@ -62,11 +57,6 @@ def extension():
             _state.module, _state.reason = _C, None
         except Exception as err:  # noqa: BLE001 - any failure means "fall back, and say why"
             _state.module, _state.reason = None, f"{type(err).__name__}: {err}"
-        if _state.module is None and os.environ.get(ENV_REQUIRE, "") == "1":
-            raise RuntimeError(
-                f"{ENV_REQUIRE}=1 but ganzoo's compiled extension could not be loaded "
-                f"({_state.reason}); rebuild it with `pip install --no-build-isolation -e .`"
-            )
     return _state.module
 
 
@@ -99,8 +89,15 @@ def available() -> list[str]:
 def backend_for(device_type: str) -> str:
     """The backend that computes a loss on tensors of `device_type`."""
     module = extension()
+    if module is None and os.environ.get(ENV_REQUIRE, "") == "1":
+        raise RuntimeError(
+            f"{ENV_REQUIRE}=1 but ganzoo's compiled extension could not be loaded "
+            f"({_state.reason}); rebuild it with `pip install --no-build-isolation -e .`"
+        )
     forced = _state.forced
     if forced is not None:
+        if forced not in BACKENDS:
+            raise ValueError(f"{ENV_BACKEND}={forced!r} is not a backend; use one of {', '.join(BACKENDS)}")
         if forced == "reference":
             return forced
         if _DEVICE_OF[forced] != device_type:

@@ -17,7 +17,12 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-_NONE, _MEAN = 0, 1
+_NONE, _MEAN, _SUM = 0, 1, 2
+
+# True: the forward writes the unit gradient and the backward multiplies it (one exponential,
+# one extra full-size buffer). False: the backward recomputes it with the upstream gradient
+# folded into the weight (no buffer kept between the passes).
+SAVE_GRADIENT = True
 
 
 def _bce_grads(grad_out, logits, target, weight, pos_weight, reduction, need_logits, need_target):
@@ -65,8 +70,11 @@ def _bce_backward(ctx, grad_loss, _grad_of_grad):
     )
     logits, target, weight, pos_weight, saved = ctx.saved_tensors
     grad_logits = grad_target = None
-    if need_logits and saved is not None and not torch.is_grad_enabled():
-        grad_logits = saved * grad_loss  # the fast path: one multiply
+    if need_logits and not torch.is_grad_enabled():
+        if saved is not None:
+            grad_logits = saved * grad_loss
+        else:
+            grad_logits = _recompute_grad(grad_loss, logits, target, ctx.target_value, weight, pos_weight, ctx.reduction)
         need_logits = False
     if need_logits or need_target:
         t = target if target is not None else ctx.target_value
@@ -75,6 +83,13 @@ def _bce_backward(ctx, grad_loss, _grad_of_grad):
         )
         grad_logits = gl if need_logits else grad_logits
     return grad_logits, grad_target, None, None, None, None, None
+
+
+def _recompute_grad(grad_loss, logits, target, target_value, weight, pos_weight, reduction):
+    """The compiled op again, the upstream gradient folded into its weight."""
+    folded = grad_loss if weight is None else weight * grad_loss
+    code = _SUM if reduction == _NONE else reduction  # "sum": no per-element loss is written
+    return torch.ops.ganzoo.bce_with_logits(logits, target, target_value, folded, pos_weight, code, True)[1]
 
 
 def _pair_setup(ctx, inputs, output):
