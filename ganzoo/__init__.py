@@ -23,6 +23,8 @@ _LAZY = {
     "get": "ganzoo.registry",
     "create": "ganzoo.registry",
     "create_model": "ganzoo.registry",
+    "origin": "ganzoo.registry",
+    "describe": "ganzoo.registry",
     "bce_with_logits": "ganzoo.ops",
 }
 
