@@ -1,4 +1,6 @@
+import pytest
 import torch
+from torch.nn.utils import parametrize
 
 from ganzoo.api import DataInfo
 from ganzoo.zoo.mlp import MLPDiscriminator, MLPGenerator
@@ -37,3 +39,34 @@ def test_sample_latent_is_reproducible_from_a_generator():
     a = G.sample_latent(4, torch.Generator().manual_seed(3))
     b = G.sample_latent(4, torch.Generator().manual_seed(3))
     assert a.shape == (4, 10) and torch.equal(a, b)
+
+
+def test_sigmoid_output_is_mapped_to_the_image_range():
+    G = MLPGenerator(DataInfo((1, 8, 8), bounded=True), output="sigmoid")
+    with torch.no_grad():
+        G.net[-2].bias.fill_(-50.0)  # sigmoid ~ 0 everywhere
+        x = G(G.sample_latent(3))
+    torch.testing.assert_close(x, torch.full_like(x, -1.0))
+
+
+def test_sigmoid_output_is_refused_for_unbounded_points():
+    with pytest.raises(ValueError, match="sigmoid output needs bounded data"):
+        MLPGenerator(DataInfo((2,), bounded=False), output="sigmoid")
+
+
+def test_relu_activation_and_no_batchnorm():
+    G = MLPGenerator(DataInfo((2,), bounded=False), hidden=(8, 8), batchnorm=False, activation="relu")
+    assert sum(isinstance(m, torch.nn.ReLU) for m in G.net) == 2
+    assert not any(isinstance(m, (torch.nn.BatchNorm1d, torch.nn.LeakyReLU)) for m in G.net)
+
+
+@pytest.mark.parametrize("cls", [MLPGenerator, MLPDiscriminator])
+def test_data_kind_points_refuses_images(cls):
+    with pytest.raises(ValueError, match="built for 2-D points"):
+        cls(DataInfo((1, 8, 8), bounded=True), data_kind="points")
+
+
+def test_spectral_norm_parametrizes_every_discriminator_layer():
+    D = MLPDiscriminator(DataInfo((2,), bounded=False), hidden=(16, 16), spectral_norm=True)
+    linears = [m for m in D.net if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 3 and all(parametrize.is_parametrized(m, "weight") for m in linears)

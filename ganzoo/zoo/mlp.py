@@ -14,13 +14,18 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator, Generator
+from ganzoo.zoo.datakind import check_data_kind
+
+_ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU}
 
 
-def _widths(hidden: int | Sequence[int]) -> list[int]:
+def widths(hidden: int | Sequence[int]) -> list[int]:
+    """Hidden-layer widths from one int or a sequence."""
     return [hidden] if isinstance(hidden, int) else [int(h) for h in hidden]
 
 
-def _with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
+def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
+    """``x`` (n, features) with the one-hot ``labels`` appended; ``x`` itself when unconditional."""
     if num_classes == 0:
         return x
     if labels is None:
@@ -32,7 +37,11 @@ class MLPGenerator(Generator):
     """latent → hidden layers (LeakyReLU 0.2, BatchNorm after the first) → data shape.
 
     hidden: widths of the hidden layers (default 256, 512, 1024).
+    batchnorm: BatchNorm after every hidden layer but the first.
+    activation: "leaky_relu" (slope 0.2) or "relu".
     output: "tanh" or "linear"; default tanh for bounded data (images), linear otherwise.
+        "sigmoid" (bounded data only) is mapped to [-1, 1] as ``2 * sigmoid(x) - 1``.
+    data_kind: "any", "points" or "images": refuse other data when built.
     """
 
     summary = "MLP generator: latent -> 256 -> 512 -> 1024 -> data, LeakyReLU + BatchNorm"
@@ -44,27 +53,39 @@ class MLPGenerator(Generator):
         num_classes: int = 0,
         hidden: int | Sequence[int] = (256, 512, 1024),
         batchnorm: bool = True,
+        activation: str = "leaky_relu",
         output: str | None = None,
+        data_kind: str = "any",
     ):
         super().__init__(data, latent_dim, num_classes)
+        check_data_kind(data, data_kind, "this MLP generator")
         output = output or ("tanh" if data.bounded else "linear")
-        if output not in ("tanh", "linear"):
-            raise ValueError(f"output must be 'tanh' or 'linear', got {output!r}")
+        if output not in ("tanh", "linear", "sigmoid"):
+            raise ValueError(f"output must be 'tanh', 'linear' or 'sigmoid', got {output!r}")
+        if output == "sigmoid" and not data.bounded:
+            raise ValueError("a sigmoid output needs bounded data (images in [-1, 1]); use output=linear")
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(_ACTIVATIONS)}, got {activation!r}")
+        self.output = output
         layers: list[nn.Module] = []
         width = self.latent_dim + self.num_classes
-        for i, h in enumerate(_widths(hidden)):
+        for i, h in enumerate(widths(hidden)):
             layers.append(nn.Linear(width, h))
             if batchnorm and i > 0:
                 layers.append(nn.BatchNorm1d(h))
-            layers.append(nn.LeakyReLU(0.2))
+            layers.append(_ACTIVATIONS[activation]())
             width = h
         layers.append(nn.Linear(width, data.numel))
         if output == "tanh":
             layers.append(nn.Tanh())
+        elif output == "sigmoid":
+            layers.append(nn.Sigmoid())
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        out = self.net(_with_labels(z, labels, self.num_classes))
+        out = self.net(with_labels(z, labels, self.num_classes))
+        if self.output == "sigmoid":
+            out = 2 * out - 1  # the model space of bounded data is [-1, 1]
         return out.view(len(z), *self.data.shape)
 
 
@@ -72,19 +93,30 @@ class MLPDiscriminator(Discriminator):
     """data → hidden layers (LeakyReLU 0.2) → one logit per sample.
 
     hidden: widths of the hidden layers (default 512, 256).
+    spectral_norm: constrain every linear layer's spectral norm to 1 (Miyato et al. 2018).
+    data_kind: "any", "points" or "images": refuse other data when built.
     """
 
     summary = "MLP discriminator: data -> 512 -> 256 -> 1 logit, LeakyReLU"
 
-    def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (512, 256)):
+    def __init__(
+        self,
+        data: DataInfo,
+        num_classes: int = 0,
+        hidden: int | Sequence[int] = (512, 256),
+        spectral_norm: bool = False,
+        data_kind: str = "any",
+    ):
         super().__init__(data, num_classes)
+        check_data_kind(data, data_kind, "this MLP discriminator")
+        norm = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda m: m)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
-        for h in _widths(hidden):
-            layers += [nn.Linear(width, h), nn.LeakyReLU(0.2)]
+        for h in widths(hidden):
+            layers += [norm(nn.Linear(width, h)), nn.LeakyReLU(0.2)]
             width = h
-        layers.append(nn.Linear(width, 1))
+        layers.append(norm(nn.Linear(width, 1)))
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        return self.net(_with_labels(x.flatten(1), labels, self.num_classes)).squeeze(1)
+        return self.net(with_labels(x.flatten(1), labels, self.num_classes)).squeeze(1)

@@ -1,17 +1,75 @@
-"""The original GAN games, written on the loss front door ``ganzoo.ops``."""
+"""The GAN games of the zoo, and the discriminator regularizers every one of them takes.
+
+BCE games are written on the loss front door ``ganzoo.ops``; the others work on the
+discriminator's raw outputs. Every objective accepts the same regularizer settings
+(all off by default), so any model can switch one on with ``--set``:
+
+- ``gp_weight``: WGAN-GP gradient penalty weight (10 in the paper);
+- ``r1_gamma`` and ``r1_every``: R1 penalty ``gamma / 2 * E||grad D(x)||^2`` on real
+  data, applied lazily every ``r1_every`` generator steps and scaled by ``r1_every``
+  so its average strength is unchanged;
+- ``clip``: clamp the discriminator's parameters to ``[-clip, clip]`` after each update.
+"""
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 from ganzoo import ops
-from ganzoo.api import Objective
+from ganzoo.api import Discriminator, Objective
+from ganzoo.errors import ConfigError
+from ganzoo.zoo import regularizers
+
+_REGULARIZER_DEFAULTS = {"gp_weight": 0.0, "r1_gamma": 0.0, "r1_every": 1, "clip": None}
 
 
-class _BCEGame(Objective):
+class RegularizedObjective(Objective):
+    """Base of the zoo's objectives: optional gradient penalty, R1 and weight clipping."""
+
+    def __init__(self, gp_weight: float = 0.0, r1_gamma: float = 0.0, r1_every: int = 1,
+                 clip: float | None = None):
+        if gp_weight < 0 or r1_gamma < 0:
+            raise ValueError("gp_weight and r1_gamma must be >= 0")
+        if int(r1_every) < 1:
+            raise ValueError(f"r1_every must be >= 1, got {r1_every}")
+        if clip is not None and clip <= 0:
+            raise ValueError(f"clip must be > 0 (or None to turn clipping off), got {clip}")
+        self.gp_weight, self.r1_gamma, self.r1_every = float(gp_weight), float(r1_gamma), int(r1_every)
+        self.clip = None if clip is None else float(clip)
+
+    def penalty(self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int) -> Tensor | None:
+        lazy_r1 = self.r1_gamma > 0 and step % self.r1_every == 0
+        if not (self.gp_weight > 0 or lazy_r1):
+            return None
+        if getattr(discriminator, "num_classes", 0):
+            raise ConfigError("gradient penalties (gp_weight, r1_gamma) do not support conditional "
+                              "discriminators yet; turn them off or train unconditionally")
+        total = torch.zeros((), device=real.device)
+        if self.gp_weight > 0:
+            total = total + self.gp_weight * regularizers.gradient_penalty(discriminator, real, fake)
+        if lazy_r1:
+            total = total + (self.r1_gamma / 2 * self.r1_every) * regularizers.r1_penalty(discriminator, real)
+        return total
+
+    def after_discriminator_step(self, discriminator: Discriminator) -> None:
+        if self.clip is not None:
+            regularizers.clip_weights(discriminator, self.clip)
+
+    def _settings(self) -> dict:
+        """Constructor settings shown by ``repr``: regularizers only when switched on."""
+        return {k: getattr(self, k) for k, default in _REGULARIZER_DEFAULTS.items() if getattr(self, k) != default}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in self._settings().items())})"
+
+
+class _BCEGame(RegularizedObjective):
     """Shared discriminator side: real → ``real_target`` (1.0, or 0.9 to smooth), fake → 0."""
 
-    def __init__(self, real_target: float = 1.0):
+    def __init__(self, real_target: float = 1.0, gp_weight: float = 0.0, r1_gamma: float = 0.0,
+                 r1_every: int = 1, clip: float | None = None):
+        super().__init__(gp_weight, r1_gamma, r1_every, clip)
         if not 0.0 <= real_target <= 1.0:
             raise ValueError(f"real_target must lie in [0, 1], got {real_target}")
         self.real_target = float(real_target)
@@ -19,8 +77,8 @@ class _BCEGame(Objective):
     def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
         return ops.gan_pair_bce(real_logits, fake_logits, real_target=self.real_target)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(real_target={self.real_target})"
+    def _settings(self) -> dict:
+        return {"real_target": self.real_target, **super()._settings()}
 
 
 class Minimax(_BCEGame):
@@ -40,3 +98,42 @@ class NonSaturating(_BCEGame):
 
     def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
         return ops.bce_with_logits(fake_logits, 1.0)
+
+
+class LeastSquares(RegularizedObjective):
+    """LSGAN with targets a=0 (fake), b=1 (real), c=1 (G): D minimises
+    ½E[(D(x)-1)²] + ½E[D(G(z))²], G minimises ½E[(D(G(z))-1)²] (Mao et al. 2017)."""
+
+    summary = "Least-squares GAN loss (LSGAN, targets 0/1/1)"
+
+    def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+        return 0.5 * (real_logits - 1).square().mean() + 0.5 * fake_logits.square().mean()
+
+    def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
+        return 0.5 * (fake_logits - 1).square().mean()
+
+
+class Wasserstein(RegularizedObjective):
+    """Wasserstein critic: D maximises E[D(x)] - E[D(G(z))], G maximises E[D(G(z))]
+    (Arjovsky et al. 2017). Needs a Lipschitz critic: set ``clip`` or ``gp_weight``."""
+
+    summary = "Wasserstein GAN loss (pair with clip=0.01 or gp_weight=10)"
+
+    def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+        return fake_logits.mean() - real_logits.mean()
+
+    def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
+        return -fake_logits.mean()
+
+
+class Hinge(RegularizedObjective):
+    """Hinge loss: D minimises E[relu(1 - D(x))] + E[relu(1 + D(G(z)))], G maximises
+    E[D(G(z))] (Lim & Ye 2017; Miyato et al. 2018)."""
+
+    summary = "Hinge GAN loss (SNGAN, SAGAN)"
+
+    def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+        return torch.relu(1 - real_logits).mean() + torch.relu(1 + fake_logits).mean()
+
+    def generator_loss(self, fake_logits: Tensor, real_logits: Tensor | None = None) -> Tensor:
+        return -fake_logits.mean()

@@ -1,0 +1,55 @@
+"""The maxout discriminator of the original GAN paper (Goodfellow et al. 2014).
+
+A maxout unit is the maximum of ``pieces`` linear functions of its input
+(Goodfellow et al. 2013). The paper's MNIST discriminator: two maxout layers of
+240 units × 5 pieces, dropout on the input (0.2) and hidden layers (0.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from torch import Tensor, nn
+
+from ganzoo.api import DataInfo, Discriminator
+from ganzoo.zoo.mlp import widths, with_labels
+
+
+class Maxout(nn.Module):
+    """``(n, in_features)`` → ``(n, units)``: each unit the max over ``pieces`` linear maps."""
+
+    def __init__(self, in_features: int, units: int, pieces: int):
+        super().__init__()
+        self.units, self.pieces = units, pieces
+        self.linear = nn.Linear(in_features, units * pieces)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.linear(x).view(len(x), self.units, self.pieces).amax(dim=2)
+
+
+class MaxoutDiscriminator(Discriminator):
+    """data → dropout → maxout layers (each followed by dropout) → one logit per sample.
+
+    hidden: units of each maxout layer (default 240, 240); pieces: linear pieces per unit (5).
+    input_dropout, dropout: drop probabilities on the input (0.2) and after each hidden layer (0.5).
+    """
+
+    summary = "Maxout discriminator with dropout (Goodfellow et al. 2014): 240x5 -> 240x5 -> 1 logit"
+
+    def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (240, 240),
+                 pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5):
+        super().__init__(data, num_classes)
+        if pieces < 1:
+            raise ValueError(f"pieces must be >= 1, got {pieces}")
+        self.input_dropout = nn.Dropout(input_dropout)
+        layers: list[nn.Module] = []
+        width = data.numel + self.num_classes
+        for units in widths(hidden):
+            layers += [Maxout(width, units, pieces), nn.Dropout(dropout)]
+            width = units
+        layers.append(nn.Linear(width, 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        x = self.input_dropout(x.flatten(1))
+        return self.net(with_labels(x, labels, self.num_classes)).squeeze(1)

@@ -1,0 +1,149 @@
+"""The zoo's model recipes: each a ``ModelSpec`` registered under ``ganzoo.models``.
+
+Image models use the DCGAN networks (``ganzoo.zoo.conv``) and train on ``digits`` by
+default; their ``-mlp`` twins are the 2-D set-ups of the papers' toy experiments
+(MLP networks, ``ring8`` by default) and refuse image data. Every setting can be
+changed with ``--set``; the objectives' regularizers are described in
+``ganzoo.zoo.objectives``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ganzoo.api import ModelSpec
+
+
+def _paper(title: str, authors: str, year: int, arxiv: str) -> dict[str, Any]:
+    return {"title": title, "authors": authors, "year": year, "url": f"https://arxiv.org/abs/{arxiv}"}
+
+
+GOODFELLOW = _paper("Generative Adversarial Nets",
+                    "Goodfellow, Pouget-Abadie, Mirza, Xu, Warde-Farley, Ozair, Courville, Bengio", 2014, "1406.2661")
+DCGAN = _paper("Unsupervised Representation Learning with Deep Convolutional Generative Adversarial Networks",
+               "Radford, Metz, Chintala", 2016, "1511.06434")
+LSGAN = _paper("Least Squares Generative Adversarial Networks",
+               "Mao, Li, Xie, Lau, Wang, Smolley", 2017, "1611.04076")
+WGAN = _paper("Wasserstein Generative Adversarial Networks", "Arjovsky, Chintala, Bottou", 2017, "1701.07875")
+WGAN_GP = _paper("Improved Training of Wasserstein GANs",
+                 "Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville", 2017, "1704.00028")
+SNGAN = _paper("Spectral Normalization for Generative Adversarial Networks",
+               "Miyato, Kataoka, Koyama, Yoshida", 2018, "1802.05957")
+R1 = _paper("Which Training Methods for GANs do actually Converge?", "Mescheder, Geiger, Nowozin", 2018, "1801.04406")
+CGAN = _paper("Conditional Generative Adversarial Nets", "Mirza, Osindero", 2014, "1411.1784")
+
+_ADAM_DCGAN = {"optimizer": "adam", "lr": 2e-4, "betas": (0.5, 0.999), "d_steps": 1}
+_IMAGES = {"data": "digits", "latent_dim": 100, "batch_size": 64, "steps": 10_000}
+_POINTS = {"data": "ring8", "latent_dim": 32, "batch_size": 128, "steps": 5_000}
+#: the 2-D networks: three hidden layers of 256 on both sides, as in the WGAN-GP toy experiments
+_MLP_G = {"hidden": (256, 256, 256), "data_kind": "points"}
+_MLP_D = {"hidden": (256, 256, 256), "data_kind": "points"}
+
+
+def _recipe(name: str, objective: str, *, summary: str, paper: dict[str, Any], tags: tuple[str, ...],
+            points: bool = False, defaults: dict[str, Any] | None = None,
+            objective_kwargs: dict[str, Any] | None = None, discriminator_kwargs: dict[str, Any] | None = None,
+            ) -> ModelSpec:
+    """A DCGAN-network recipe for images, or with ``points`` its 2-D MLP twin."""
+    defaults = {**(_POINTS if points else _IMAGES), **_ADAM_DCGAN, **(defaults or {})}
+    if defaults["optimizer"] != "adam":
+        del defaults["betas"]
+    return ModelSpec(
+        name=name,
+        generator="mlp" if points else "dcgan",
+        discriminator="mlp" if points else "dcgan",
+        objective=objective,
+        summary=summary,
+        generator_kwargs=dict(_MLP_G) if points else {},
+        discriminator_kwargs={**(_MLP_D if points else {}), **(discriminator_kwargs or {})},
+        objective_kwargs=dict(objective_kwargs or {}),
+        defaults=defaults,
+        paper=paper,
+        tags=(*tags, "mlp", "2d") if points else (*tags, "conv", "images"),
+    )
+
+
+goodfellow2014 = ModelSpec(
+    name="goodfellow2014",
+    generator="mlp",
+    discriminator="maxout",
+    objective="non-saturating",
+    summary="The original GAN's MNIST set-up: G 1200-1200 ReLU -> sigmoid, maxout D with dropout, SGD + momentum",
+    # The sigmoid is mapped to the images' [-1, 1] model space as 2 * sigmoid - 1; the
+    # generator uses the non-saturating loss the paper recommends in practice (sec. 3).
+    generator_kwargs={"hidden": (1200, 1200), "batchnorm": False, "activation": "relu", "output": "sigmoid",
+                      "data_kind": "images"},
+    discriminator_kwargs={"hidden": (240, 240), "pieces": 5, "input_dropout": 0.2, "dropout": 0.5},
+    defaults={**_IMAGES, "optimizer": "sgd", "lr": 0.1, "momentum": 0.5, "batch_size": 100, "d_steps": 1},
+    paper=GOODFELLOW,
+    tags=("mlp", "maxout", "images", "baseline"),
+)
+
+dcgan = _recipe(
+    "dcgan", "non-saturating", paper=DCGAN, tags=("baseline",),
+    summary="DCGAN: convolutional G/D with BatchNorm, non-saturating loss, Adam 2e-4",
+)
+
+lsgan = _recipe(
+    "lsgan", "least-squares", paper=LSGAN, tags=("least-squares",),
+    summary="LSGAN: DCGAN networks with the least-squares loss",
+)
+lsgan_mlp = _recipe(
+    "lsgan-mlp", "least-squares", paper=LSGAN, tags=("least-squares",), points=True,
+    summary="LSGAN on 2-D points: MLP networks, least-squares loss",
+)
+
+_WGAN = {"defaults": {"optimizer": "rmsprop", "lr": 5e-5, "d_steps": 5}, "objective_kwargs": {"clip": 0.01}}
+wgan = _recipe(
+    "wgan", "wasserstein", paper=WGAN, tags=("wasserstein", "weight-clipping"), **_WGAN,
+    summary="WGAN: critic weights clipped to 0.01, RMSprop 5e-5, 5 critic steps",
+)
+wgan_mlp = _recipe(
+    "wgan-mlp", "wasserstein", paper=WGAN, tags=("wasserstein", "weight-clipping"), points=True, **_WGAN,
+    summary="WGAN on 2-D points: weight clipping 0.01, RMSprop 5e-5, 5 critic steps",
+)
+
+_WGAN_GP = {"defaults": {"lr": 1e-4, "betas": (0.0, 0.9), "d_steps": 5}, "objective_kwargs": {"gp_weight": 10.0}}
+wgan_gp = _recipe(
+    "wgan-gp", "wasserstein", paper=WGAN_GP, tags=("wasserstein", "gradient-penalty"), **_WGAN_GP,
+    discriminator_kwargs={"norm": "layer"},  # BatchNorm would break the per-sample penalty
+    summary="WGAN-GP: gradient penalty 10, layer-normalised critic, Adam 1e-4 (0, 0.9), 5 critic steps",
+)
+wgan_gp_mlp = _recipe(
+    "wgan-gp-mlp", "wasserstein", paper=WGAN_GP, tags=("wasserstein", "gradient-penalty"), points=True, **_WGAN_GP,
+    summary="WGAN-GP on 2-D points: gradient penalty 10, Adam 1e-4 (0, 0.9), 5 critic steps",
+)
+
+sngan = _recipe(
+    "sngan", "hinge", paper=SNGAN, tags=("hinge", "spectral-norm"),
+    discriminator_kwargs={"norm": "none", "spectral_norm": True},
+    summary="SNGAN: spectrally normalised DCGAN discriminator, hinge loss",
+)
+sngan_mlp = _recipe(
+    "sngan-mlp", "hinge", paper=SNGAN, tags=("hinge", "spectral-norm"), points=True,
+    discriminator_kwargs={"spectral_norm": True},
+    summary="SNGAN on 2-D points: spectrally normalised MLP discriminator, hinge loss",
+)
+
+# Lazy regularisation: the R1 penalty every 16 steps, scaled by 16 (StyleGAN2's schedule).
+r1_gan = _recipe(
+    "r1-gan", "non-saturating", paper=R1, tags=("r1",), defaults={"betas": (0.0, 0.99)},
+    objective_kwargs={"r1_gamma": 10.0, "r1_every": 16}, discriminator_kwargs={"norm": "none"},
+    summary="Non-saturating GAN with a lazy R1 penalty (gamma 10, every 16 steps), no BatchNorm in D",
+)
+r1_gan_mlp = _recipe(
+    "r1-gan-mlp", "non-saturating", paper=R1, tags=("r1",), points=True, defaults={"betas": (0.0, 0.99)},
+    objective_kwargs={"r1_gamma": 1.0, "r1_every": 16},
+    summary="Non-saturating GAN with a lazy R1 penalty on 2-D points (gamma 1, every 16 steps)",
+)
+
+cgan = ModelSpec(
+    name="cgan",
+    generator="mlp",
+    discriminator="mlp",
+    objective="non-saturating",
+    summary="Conditional GAN: MLP G/D given one-hot digit labels; sample a chosen class",
+    defaults={**_IMAGES, **_ADAM_DCGAN, "conditional": True},
+    paper=CGAN,
+    tags=("mlp", "conditional", "images"),
+)

@@ -1,0 +1,41 @@
+"""Discriminator regularizers: gradient penalty, R1 and weight clipping.
+
+Plain functions on a discriminator and its inputs; the zoo's objectives switch them
+on through their ``gp_weight``, ``r1_gamma``/``r1_every`` and ``clip`` settings.
+The trainer hands in detached batches, so the penalties make their own inputs that
+require gradients.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+def _input_gradients(discriminator: nn.Module, x: Tensor) -> Tensor:
+    """d(sum of logits)/dx per sample, flattened to ``(n, features)``, kept in the graph."""
+    x = x.detach().requires_grad_(True)
+    logits = discriminator(x)
+    (grad,) = torch.autograd.grad(logits.sum(), x, create_graph=True)
+    return grad.flatten(1)
+
+
+def gradient_penalty(discriminator: nn.Module, real: Tensor, fake: Tensor) -> Tensor:
+    """WGAN-GP: mean of ``(||grad D(x)|| - 1)^2`` at random points between real and fake
+    samples (Gulrajani et al. 2017). Multiply by the weight (10 in the paper)."""
+    alpha = torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+    mixed = alpha * real.detach() + (1 - alpha) * fake.detach()
+    return (_input_gradients(discriminator, mixed).norm(dim=1) - 1).square().mean()
+
+
+def r1_penalty(discriminator: nn.Module, real: Tensor) -> Tensor:
+    """R1: mean squared gradient norm of D on real samples (Mescheder et al. 2018).
+    Multiply by gamma / 2."""
+    return _input_gradients(discriminator, real).square().sum(dim=1).mean()
+
+
+@torch.no_grad()
+def clip_weights(discriminator: nn.Module, clip: float) -> None:
+    """Clamp every parameter of the discriminator to ``[-clip, clip]`` (WGAN, Arjovsky et al. 2017)."""
+    for p in discriminator.parameters():
+        p.clamp_(-clip, clip)

@@ -1,0 +1,34 @@
+import torch
+
+from ganzoo.api import DataInfo
+from ganzoo.zoo.maxout import Maxout, MaxoutDiscriminator
+
+
+def test_maxout_unit_is_the_max_over_its_pieces():
+    layer = Maxout(3, units=2, pieces=4)
+    x = torch.randn(5, 3)
+    pieces = layer.linear(x).view(5, 2, 4)
+    torch.testing.assert_close(layer(x), pieces.max(dim=2).values)
+
+
+def test_discriminator_has_the_papers_layout():
+    D = MaxoutDiscriminator(DataInfo((1, 8, 8), bounded=True))
+    units = [(m.units, m.pieces) for m in D.net if isinstance(m, Maxout)]
+    drops = [m.p for m in D.net if isinstance(m, torch.nn.Dropout)]
+    assert units == [(240, 5), (240, 5)]
+    assert D.input_dropout.p == 0.2 and drops == [0.5, 0.5]
+    assert D(torch.randn(4, 1, 8, 8)).shape == (4,)
+
+
+def test_dropout_is_active_only_in_training():
+    D = MaxoutDiscriminator(DataInfo((2,), bounded=False), hidden=32)
+    x = torch.randn(16, 2)
+    assert not torch.equal(D(x), D(x))
+    D.eval()
+    assert torch.equal(D(x), D(x))
+
+
+def test_conditional_discriminator_uses_labels():
+    D = MaxoutDiscriminator(DataInfo((2,), bounded=False, num_classes=3), num_classes=3, hidden=16).eval()
+    x, labels = torch.randn(6, 2), torch.arange(6) % 3
+    assert not torch.equal(D(x, labels), D(x, (labels + 1) % 3))
