@@ -23,6 +23,11 @@ def _sources(pattern: str) -> list[str]:
 
 def _cuda_decision(torch, cuda_home) -> tuple[bool, str]:
     if os.environ.get("FORCE_CUDA", "") == "1":
+        if cuda_home is None:
+            raise SystemExit(
+                "FORCE_CUDA=1, but torch found no CUDA toolkit (a torch built with CUDA and nvcc "
+                "are both needed); scripts/check_cuda_compile.sh compile-checks the sources alone"
+            )
         return True, "FORCE_CUDA=1"
     if torch.version.cuda is None:
         return False, "the installed torch has no CUDA"
@@ -47,7 +52,7 @@ def _extension():
     if with_cuda:
         sources += _sources("cuda/*.cpp") + _sources("cuda/*.cu")
         args["nvcc"] = ["-O3", "-lineinfo"]
-        macros += [("GANZOO_WITH_CUDA", None), ("GANZOO_CUDA_VERSION", f'"{torch.version.cuda}"')]
+        macros += [("GANZOO_WITH_CUDA", None), ("GANZOO_CUDA_VERSION", f'"{torch.version.cuda or "?"}"')]
         return cpp_extension.CUDAExtension(
             "ganzoo._C", sources, include_dirs=include_dirs, extra_compile_args=args,
             define_macros=macros,

@@ -4,7 +4,7 @@ Forward/backward split: the forward kernel writes d loss / d logits (for a unit 
 gradient) in the same pass that computes the loss, from the same exp(-|x|); the backward is
 then one multiply by the upstream gradient. Recomputing in the backward instead reads logits
 and target again and redoes the exponentials; ``benchmarks/test_bench_loss.py`` measures both
-(see docs/ops.md for the numbers behind the choice).
+(csrc/README.md has the numbers behind the choice).
 
 Double backward (``create_graph=True``) and gradients for the target go through the
 differentiable PyTorch formula below, so they are exact rather than silently zero.
