@@ -28,4 +28,20 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_forward(
     const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
     double fake_target, bool with_grad, Runner run);
 
+// The operator implementations for one device: `m.impl("...", &BceOps<runner>::bce_with_logits)`.
+template <Runner run>
+struct BceOps {
+  static std::tuple<at::Tensor, at::Tensor> bce_with_logits(
+      const at::Tensor& logits, const std::optional<at::Tensor>& target, double target_value,
+      const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& pos_weight,
+      int64_t reduction, bool with_grad) {
+    return bce_forward(logits, target, target_value, weight, pos_weight, reduction, with_grad, run);
+  }
+  static std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_bce(
+      const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
+      double fake_target, bool with_grad) {
+    return gan_pair_forward(real_logits, fake_logits, real_target, fake_target, with_grad, run);
+  }
+};
+
 }  // namespace ganzoo

@@ -11,20 +11,6 @@ namespace {
 
 void run_cpu(const Problem& problem, const at::Tensor& /*logits*/) { cpu::run(problem); }
 
-std::tuple<at::Tensor, at::Tensor> bce_with_logits_cpu(
-    const at::Tensor& logits, const std::optional<at::Tensor>& target, double target_value,
-    const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& pos_weight,
-    int64_t reduction, bool with_grad) {
-  return bce_forward(logits, target, target_value, weight, pos_weight, reduction, with_grad,
-                     run_cpu);
-}
-
-std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_bce_cpu(
-    const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
-    double fake_target, bool with_grad) {
-  return gan_pair_forward(real_logits, fake_logits, real_target, fake_target, with_grad, run_cpu);
-}
-
 }  // namespace
 
 TORCH_LIBRARY(ganzoo, m) {
@@ -37,8 +23,8 @@ TORCH_LIBRARY(ganzoo, m) {
 }
 
 TORCH_LIBRARY_IMPL(ganzoo, CPU, m) {
-  m.impl("bce_with_logits", &bce_with_logits_cpu);
-  m.impl("gan_pair_bce", &gan_pair_bce_cpu);
+  m.impl("bce_with_logits", &BceOps<run_cpu>::bce_with_logits);
+  m.impl("gan_pair_bce", &BceOps<run_cpu>::gan_pair_bce);
 }
 
 }  // namespace ganzoo

@@ -23,25 +23,11 @@ void run_cuda(const Problem& problem, const at::Tensor& logits) {
   TORCH_CHECK(error == nullptr, "ganzoo CUDA BCE kernel failed to launch: ", error);
 }
 
-std::tuple<at::Tensor, at::Tensor> bce_with_logits_cuda(
-    const at::Tensor& logits, const std::optional<at::Tensor>& target, double target_value,
-    const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& pos_weight,
-    int64_t reduction, bool with_grad) {
-  return bce_forward(logits, target, target_value, weight, pos_weight, reduction, with_grad,
-                     run_cuda);
-}
-
-std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_bce_cuda(
-    const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
-    double fake_target, bool with_grad) {
-  return gan_pair_forward(real_logits, fake_logits, real_target, fake_target, with_grad, run_cuda);
-}
-
 }  // namespace
 
 TORCH_LIBRARY_IMPL(ganzoo, CUDA, m) {
-  m.impl("bce_with_logits", &bce_with_logits_cuda);
-  m.impl("gan_pair_bce", &gan_pair_bce_cuda);
+  m.impl("bce_with_logits", &BceOps<run_cuda>::bce_with_logits);
+  m.impl("gan_pair_bce", &BceOps<run_cuda>::gan_pair_bce);
 }
 
 }  // namespace ganzoo
