@@ -70,3 +70,8 @@ def test_unknown_checkpoint_is_an_error(ring_run):
 def test_eval_module_does_not_import_torch():
     code = "import sys, ganzoo.cli.evaluate; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_inception_weights_need_their_hash(ring_run, tmp_path):
+    result = invoke("eval", ring_run, "--inception-weights", tmp_path / "net.pt")
+    assert result.exit_code == 2 and "--inception-sha256" in result.output

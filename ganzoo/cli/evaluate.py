@@ -19,14 +19,18 @@ EVAL_FORMAT = "ganzoo-eval-1"
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
 @click.option("--checkpoint", help="Checkpoint step to evaluate [default: latest].")
 @click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
-def eval_command(run_dir, n, seed, checkpoint, device):
+@click.option("--inception-weights", type=click.Path(path_type=Path),
+              help="Also score images in the features of this TorchScript Inception file (never downloaded).")
+@click.option("--inception-sha256", help="The sha256 that --inception-weights must have.")
+def eval_command(run_dir, n, seed, checkpoint, device, inception_weights, inception_sha256):
     """Evaluate the run in RUN_DIR; write RUN_DIR/eval.json and print a table.
 
     \b
     2-D mixtures (ring8, grid25): modes captured, high-quality %, reverse KL (PacGAN protocol).
     Other data: Parzen-window log-likelihood (Goodfellow et al. 2014) against real data's.
     Labelled images, also: FID/KID in the features of a classifier ganzoo trains and caches
-    ($GANZOO_CACHE/classifiers), and the label histogram of the samples.
+    ($GANZOO_CACHE/classifiers), and the label histogram of the samples. Inception FID only
+    with a weights file you provide (--inception-weights, checked against --inception-sha256).
     """
     from ganzoo import fileio
     from ganzoo.metrics.evaluate import evaluate
@@ -35,9 +39,16 @@ def eval_command(run_dir, n, seed, checkpoint, device):
 
     if not run_dir.is_dir():
         raise ConfigError(f"no run directory at {run_dir}; pass the --out of an earlier `ganzoo train`")
+    if (inception_weights is None) != (inception_sha256 is None):
+        raise ConfigError("--inception-weights and --inception-sha256 go together: pass both or neither")
     start = time.perf_counter()
     generator, dataset, step = load_run(run_dir, checkpoint, device)
-    result = evaluate(generator, dataset, n, seed)
+    network = None
+    if inception_weights is not None:
+        from ganzoo.metrics.inception import load_feature_network
+
+        network = load_feature_network(inception_weights, inception_sha256)
+    result = evaluate(generator, dataset, n, seed, feature_network=network)
     report = {
         "format": EVAL_FORMAT,
         "data": dataset.name,
@@ -77,6 +88,10 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
                  ("labels covered", f"{labels['covered']} / {labels['total']}"),
                  ("label KL to uniform", _fmt(labels["kl_to_uniform"], ".4f")),
                  ("classifier", f"sha256 {c['weights_sha256'][:12]}…, test accuracy {_fmt(c['test_accuracy'], '.3f')}")]
+    if "inception" in report:
+        i = report["inception"]
+        rows += [("Inception FID", f"{_fmt(i['fid'])}  (held-out real: {_fmt(i['reference_fid'])})"),
+                 ("Inception KID", f"{_fmt(i['kid'])} ± {_fmt(i['kid_std'])}")]
     return rows
 
 

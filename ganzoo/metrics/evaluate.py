@@ -55,12 +55,14 @@ def real_samples(dataset: Dataset, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None, seed: int = 0,
-             cache=None) -> dict[str, Any]:
+             cache=None, feature_network=None) -> dict[str, Any]:
     """Draw ``n`` samples (default: the protocol's number) with ``seed`` and score them.
 
     Returns a JSON-ready dict: ``protocol``, ``n``, ``seed`` and one entry per metric
-    (``mode_coverage``; ``parzen`` and ``parzen_reference``; ``classifier``). Undefined
-    values (nan) are ``None``. ``cache`` overrides the classifier cache directory.
+    (``mode_coverage``; ``parzen`` and ``parzen_reference``; ``classifier``; ``inception``
+    when a ``feature_network`` from :func:`ganzoo.metrics.inception.load_feature_network` is
+    given, for images). Undefined values (nan) are ``None``. ``cache`` overrides the
+    classifier cache directory.
     """
     protocol = protocol_for(dataset)
     n = n or default_samples(dataset)
@@ -79,6 +81,10 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
 
     if protocol == "images" and classifier.can_classify(dataset):
         result["classifier"] = classifier_scores(classifier.get_classifier(dataset, cache), fake, real, test)
+    if protocol == "images" and feature_network is not None:
+        from ganzoo.metrics.inception import feature_scores
+
+        result["inception"] = feature_scores(feature_network, fake, real, test)
     return to_json(result)
 
 
