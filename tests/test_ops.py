@@ -7,6 +7,7 @@ test_ops_registration.py; the CUDA op in test_ops_cuda.py.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from torch.utils._python_dispatch import TorchDispatchMode
 
 import ganzoo.ops as ops
-from ganzoo.ops import _backends
+from ganzoo.ops import _backends, _registration
 
 TOL = {  # (rtol, atol) against the float64 oracle, by dtype
     torch.float64: (1e-10, 1e-12),
@@ -36,6 +37,16 @@ def compiled_backend(monkeypatch):
         pytest.fail(f"the compiled CPU op is missing: {_backends.missing_reason('cpp')}")
     yield
     _backends.reset()
+
+
+@contextlib.contextmanager
+def gradient_split(save_gradient):
+    """Force the forward/backward split: True (forward stores the gradient) or False (recompute)."""
+    saved, _registration.SAVE_GRADIENT = _registration.SAVE_GRADIENT, save_gradient
+    try:
+        yield
+    finally:
+        _registration.SAVE_GRADIENT = saved
 
 
 def oracle(logits, target, weight=None, pos_weight=None, reduction="mean"):
@@ -90,10 +101,11 @@ shapes = st.lists(st.integers(0, 9), min_size=1, max_size=3).map(tuple) | st.sam
     target_kind=st.sampled_from(["tensor", "one", "zero", "smoothed"]),
     weight_kind=st.sampled_from([None, "full", "last", "scalar", "column"]),
     pos_weight_kind=st.sampled_from([None, "last", "scalar"]),
+    save_gradient=st.booleans(),
     seed=st.integers(0, 2**16),
 )
 def test_parity_with_float64_reference(shape, dtype, reduction, target_kind, weight_kind,
-                                       pos_weight_kind, seed):
+                                       pos_weight_kind, save_gradient, seed):
     g = torch.Generator().manual_seed(seed)
     logits = (torch.randn(shape, generator=g) * 4).to(dtype)
     target = {
@@ -109,7 +121,8 @@ def test_parity_with_float64_reference(shape, dtype, reduction, target_kind, wei
     pos_weight = (
         None if pos_weight_kind is None else (torch.rand(pos_shape[pos_weight_kind], generator=g) * 3).to(dtype)
     )
-    check_parity(logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    with gradient_split(save_gradient):
+        check_parity(logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 # --- edge cases ----------------------------------------------------------------------------
@@ -145,6 +158,13 @@ def test_empty_inputs(reduction):
     expected = F.binary_cross_entropy_with_logits(x, torch.zeros(0, 4), reduction=reduction)
     torch.testing.assert_close(loss, expected, equal_nan=True)
     assert ops.gan_pair_bce(torch.zeros(0), torch.zeros(3)).isnan()
+
+
+def test_default_split_stores_small_gradients_and_recomputes_huge_ones():
+    assert _registration.save_gradient(torch.empty(1000))
+    assert not _registration.save_gradient(torch.empty(2**23))  # 32 MiB of float32
+    assert not _registration.save_gradient(torch.empty(2**22), torch.empty(2**22))
+    assert _registration.save_gradient(torch.empty(2**22, dtype=torch.half))
 
 
 def test_non_contiguous_and_offset_views():
@@ -202,12 +222,14 @@ def test_scalar_target_is_never_materialised():
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
 @pytest.mark.parametrize("real_target", [1.0, 0.9])
-def test_gan_pair_matches_two_eager_calls(dtype, real_target):
+@pytest.mark.parametrize("save_gradient", [True, False])
+def test_gan_pair_matches_two_eager_calls(dtype, real_target, save_gradient):
     g = torch.Generator().manual_seed(2)
     real = (torch.randn(64, 1, generator=g) * 3).to(dtype).requires_grad_()
     fake = (torch.randn(50000, generator=g) * 3).to(dtype).requires_grad_()
-    loss = ops.gan_pair_bce(real, fake, real_target=real_target, fake_target=0.05)
-    grads = torch.autograd.grad(loss, (real, fake))
+    with gradient_split(save_gradient):
+        loss = ops.gan_pair_bce(real, fake, real_target=real_target, fake_target=0.05)
+        grads = torch.autograd.grad(loss, (real, fake))
     r64, f64 = real.detach().double().requires_grad_(), fake.detach().double().requires_grad_()
     t_real = torch.full_like(r64, float(torch.tensor(real_target, dtype=dtype)))
     t_fake = torch.full_like(f64, float(torch.tensor(0.05, dtype=dtype)))

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 import ganzoo
 import ganzoo.ops as ops
-from ganzoo.ops import _backends
+from ganzoo.ops import _backends, _registration
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,9 @@ def test_opcheck_gan_pair():
     torch.library.opcheck(torch.ops.ganzoo.gan_pair_bce.default, (real, fake, 0.9, 0.0, True))
 
 
-def test_gradcheck_and_gradgradcheck_float64():
+@pytest.mark.parametrize("save_gradient", [True, False])
+def test_gradcheck_and_gradgradcheck_float64(monkeypatch, save_gradient):
+    monkeypatch.setattr(_registration, "SAVE_GRADIENT", save_gradient)
     g = torch.Generator().manual_seed(3)
     x = torch.randn(4, 3, dtype=torch.float64, generator=g, requires_grad=True)
     t = torch.rand(4, 3, dtype=torch.float64, generator=g, requires_grad=True)

@@ -21,27 +21,36 @@ namespace ganzoo {
 namespace cpu {
 namespace {
 
-template <typename acc_t, bool HasPosWeight, bool WantGrad>
+template <typename acc_t, bool HasWeight, bool HasPosWeight, bool WantGrad>
 GZ_INLINE void math_loop(int64_t n, const acc_t* GZ_RESTRICT x, const acc_t* GZ_RESTRICT t,
                          const acc_t* GZ_RESTRICT w, const acc_t* GZ_RESTRICT p, acc_t scale,
                          acc_t* GZ_RESTRICT loss, acc_t* GZ_RESTRICT grad) {
   for (int64_t i = 0; i < n; ++i) {
     acc_t l, g;
-    bce_element<acc_t, HasPosWeight>(x[i], t[i], w[i], HasPosWeight ? p[i] : acc_t(1), &l, &g);
+    bce_element<acc_t, HasPosWeight>(x[i], t[i], HasWeight ? w[i] : acc_t(1),
+                                     HasPosWeight ? p[i] : acc_t(1), &l, &g);
     loss[i] = l;
     if (WantGrad) grad[i] = g * scale;
   }
 }
 
+// Picks the instantiation for the operands present; a null pointer means absent.
+template <typename acc_t, bool HasWeight, bool HasPosWeight>
+GZ_INLINE void math_grad(int64_t n, const acc_t* x, const acc_t* t, const acc_t* w, const acc_t* p,
+                         acc_t scale, acc_t* loss, acc_t* grad) {
+  if (grad != nullptr) math_loop<acc_t, HasWeight, HasPosWeight, true>(n, x, t, w, p, scale, loss, grad);
+  else math_loop<acc_t, HasWeight, HasPosWeight, false>(n, x, t, w, p, scale, loss, grad);
+}
+
 template <typename acc_t>
 GZ_INLINE void math_dispatch(int64_t n, const acc_t* x, const acc_t* t, const acc_t* w,
                              const acc_t* p, acc_t scale, acc_t* loss, acc_t* grad) {
-  if (p != nullptr) {
-    if (grad != nullptr) math_loop<acc_t, true, true>(n, x, t, w, p, scale, loss, grad);
-    else math_loop<acc_t, true, false>(n, x, t, w, p, scale, loss, grad);
+  if (w != nullptr) {
+    if (p != nullptr) math_grad<acc_t, true, true>(n, x, t, w, p, scale, loss, grad);
+    else math_grad<acc_t, true, false>(n, x, t, w, p, scale, loss, grad);
   } else {
-    if (grad != nullptr) math_loop<acc_t, false, true>(n, x, t, w, p, scale, loss, grad);
-    else math_loop<acc_t, false, false>(n, x, t, w, p, scale, loss, grad);
+    if (p != nullptr) math_grad<acc_t, false, true>(n, x, t, w, p, scale, loss, grad);
+    else math_grad<acc_t, false, false>(n, x, t, w, p, scale, loss, grad);
   }
 }
 

@@ -8,7 +8,7 @@ namespace ganzoo {
 namespace cpu {
 
 // loss[i] and (when grad != nullptr) grad[i] = scale * d loss[i] / d x[i] for i < n.
-// pos_weight == nullptr means no pos_weight term.
+// weight / pos_weight == nullptr: absent (no weight, no pos_weight term).
 void block_math(int64_t n, const float* x, const float* t, const float* w, const float* pos_weight,
                 float scale, float* loss, float* grad);
 void block_math(int64_t n, const double* x, const double* t, const double* w,

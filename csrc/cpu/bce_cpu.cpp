@@ -29,15 +29,14 @@ struct Scratch {
   acc_t x[kBlock], t[kBlock], w[kBlock], p[kBlock], loss[kBlock], grad[kBlock];
 };
 
-// Points at elements [start, start + len) of an operand in acc_t, converting or repeating into
-// `buf` when the operand is not already a contiguous run of acc_t.
+// Points at elements [start, start + len) of a present operand in acc_t, converting or repeating
+// into `buf` when the operand is not already a contiguous run of acc_t.
 template <typename T, typename acc_t>
-const acc_t* load(const Operand& op, int64_t start, int64_t len, acc_t neutral, acc_t* buf) {
+const acc_t* load(const Operand& op, int64_t start, int64_t len, acc_t* buf) {
   const T* data = static_cast<const T*>(op.data);
-  if (op.period == 0 || data == nullptr) {
-    // Absent (neutral) or a Python float, rounded to the dtype first as a dtype tensor would be.
-    const acc_t v = op.period == 0 ? neutral : static_cast<acc_t>(static_cast<T>(op.value));
-    std::fill(buf, buf + len, v);
+  if (data == nullptr) {
+    // A Python float, rounded to the dtype first as a tensor of that dtype would be.
+    std::fill(buf, buf + len, static_cast<acc_t>(static_cast<T>(op.value)));
     return buf;
   }
   if (op.period >= start + len) {  // this block lies within one period: contiguous
@@ -79,11 +78,11 @@ double run_chunk(const Segment& s, int64_t begin, int64_t end) {
   double sum = 0.0;
   for (int64_t start = begin; start < end; start += kBlock) {
     const int64_t len = std::min(kBlock, end - start);
-    const acc_t* x = load<T, acc_t>(s.logits, start, len, acc_t(0), sc.x);
-    const acc_t* t = load<T, acc_t>(s.target, start, len, acc_t(0), sc.t);
-    const acc_t* w = load<T, acc_t>(s.weight, start, len, acc_t(1), sc.w);
-    const acc_t* p = s.pos_weight.period == 0 ? nullptr
-                                              : load<T, acc_t>(s.pos_weight, start, len, acc_t(1), sc.p);
+    const acc_t* x = load<T, acc_t>(s.logits, start, len, sc.x);
+    const acc_t* t = load<T, acc_t>(s.target, start, len, sc.t);
+    const acc_t* w = s.weight.period == 0 ? nullptr : load<T, acc_t>(s.weight, start, len, sc.w);
+    const acc_t* p =
+        s.pos_weight.period == 0 ? nullptr : load<T, acc_t>(s.pos_weight, start, len, sc.p);
     acc_t* loss = s.loss_out != nullptr ? out_slot<T, acc_t>(s.loss_out, start, sc.loss) : sc.loss;
     acc_t* grad = out_slot<T, acc_t>(s.grad_out, start, sc.grad);
     block_math(len, x, t, w, p, scale, loss, grad);

@@ -56,7 +56,7 @@ def bce_with_logits(
         target_tensor, target_value = target, 0.0
     else:
         target_tensor, target_value = None, _scalar_target(target)
-    with_grad = _registration.SAVE_GRADIENT and logits.requires_grad and torch.is_grad_enabled()
+    with_grad = logits.requires_grad and torch.is_grad_enabled() and _registration.save_gradient(logits)
     loss, _ = torch.ops.ganzoo.bce_with_logits(
         logits, target_tensor, target_value, weight, pos_weight, code, with_grad
     )
@@ -81,7 +81,11 @@ def gan_pair_bce(
     fake_target = _scalar_target(fake_target, "fake_target")
     if _backends.backend_for(real_logits.device.type) == "reference":
         return reference.gan_pair_bce(real_logits, fake_logits, real_target, fake_target)
-    with_grad = torch.is_grad_enabled() and (real_logits.requires_grad or fake_logits.requires_grad)
+    with_grad = (
+        torch.is_grad_enabled()
+        and (real_logits.requires_grad or fake_logits.requires_grad)
+        and _registration.save_gradient(real_logits, fake_logits)
+    )
     loss, _, _ = torch.ops.ganzoo.gan_pair_bce(
         real_logits, fake_logits, real_target, fake_target, with_grad
     )

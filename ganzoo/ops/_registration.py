@@ -1,10 +1,12 @@
 """Autograd and fake (meta) kernels for the compiled ops, registered from Python.
 
-Forward/backward split: the forward kernel writes d loss / d logits (for a unit upstream
-gradient) in the same pass that computes the loss, from the same exp(-|x|); the backward is
-then one multiply by the upstream gradient. Recomputing in the backward instead reads logits
-and target again and redoes the exponentials; ``benchmarks/test_bench_loss.py`` measures both
-(csrc/README.md has the numbers behind the choice).
+Forward/backward split, chosen by measurement (csrc/README.md has the numbers): by default
+the forward kernel also writes d loss / d logits for a unit upstream gradient, from the same
+exp(-|x|) as the loss, and the backward is one multiply by the upstream gradient. On the CPU,
+for gradients of 32 MiB and more, the backward instead recomputes the gradient with the
+upstream gradient folded into the weight: a buffer that large comes fresh from the kernel on
+every call (glibc maps such blocks anew), and its page faults cost more than the exponentials
+the store saves. ``SAVE_GRADIENT`` overrides the choice (the benchmarks measure both).
 
 Double backward (``create_graph=True``) and gradients for the target go through the
 differentiable PyTorch formula below, so they are exact rather than silently zero.
@@ -19,10 +21,17 @@ import torch.nn.functional as F
 
 _NONE, _MEAN, _SUM = 0, 1, 2
 
-# True: the forward writes the unit gradient and the backward multiplies it (one exponential,
-# one extra full-size buffer). False: the backward recomputes it with the upstream gradient
-# folded into the weight (no buffer kept between the passes).
-SAVE_GRADIENT = True
+SAVE_GRADIENT: bool | None = None  # None: decide per call (save_gradient); True / False: always
+_STORE_LIMIT_BYTES = 32 * 2**20  # glibc's largest mmap threshold: bigger blocks fault in anew
+
+
+def save_gradient(*logits) -> bool:
+    """Whether the forward should write the gradient (else the backward recomputes it)."""
+    if SAVE_GRADIENT is not None:
+        return SAVE_GRADIENT
+    if logits[0].device.type != "cpu":
+        return True
+    return sum(x.numel() for x in logits) * logits[0].element_size() < _STORE_LIMIT_BYTES
 
 
 def _bce_grads(grad_out, logits, target, weight, pos_weight, reduction, need_logits, need_target):
@@ -105,8 +114,11 @@ def _pair_backward(ctx, grad_loss, _grad_real, _grad_fake):
     for i, (logits, saved, target) in enumerate(zip((real, fake), (saved_real, saved_fake), ctx.targets)):
         if not ctx.needs_input_grad[i]:
             grads.append(None)
-        elif saved is not None and not torch.is_grad_enabled():
-            grads.append(saved * grad_loss)
+        elif not torch.is_grad_enabled():
+            if saved is not None:
+                grads.append(saved * grad_loss)
+            else:
+                grads.append(_recompute_grad(grad_loss, logits, None, target, None, None, _MEAN))
         else:
             grads.append(_bce_grads(grad_loss, logits, target, None, None, _MEAN, True, False)[0])
     return grads[0], grads[1], None, None, None
