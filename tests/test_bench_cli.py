@@ -37,3 +37,16 @@ def test_cuda_without_a_gpu_is_a_user_error():
 def test_module_does_not_import_torch():
     code = "import sys, ganzoo.cli.bench; assert 'torch' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_threads_option_is_recorded(tmp_path):
+    import torch
+
+    before = torch.get_num_threads()
+    out = tmp_path / "r.json"
+    try:
+        result = CliRunner().invoke(cli, ["bench", "--suite", "startup", "--quick", "--threads", "1", "--json", str(out)])
+    finally:
+        torch.set_num_threads(before)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["machine"]["torch_threads"] == 1

@@ -20,10 +20,12 @@ SUITE_CHOICES = ("loss", "train", "startup", "all")
               help="Where the loss and train suites run.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the results document (JSON) to this file.")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="torch's CPU threads for the run (also in the memory probes) [default: torch's own choice].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write <device>-<date>.json, its .md tables and the loss plot .png into this folder "
                    "(e.g. benchmarks/results).")
-def bench_command(suite, quick, device, json_path, out):
+def bench_command(suite, quick, device, json_path, threads, out):
     """Benchmark ganzoo: the fused loss against eager PyTorch and torch.compile, the trainer
     against a hand-written loop, and start-up time.
 
@@ -44,6 +46,13 @@ def bench_command(suite, quick, device, json_path, out):
 
         if not torch.cuda.is_available():
             raise ConfigError("--device cuda asked for, but this torch sees no CUDA device; use --device cpu")
+    if threads is not None:
+        import os
+
+        import torch
+
+        torch.set_num_threads(threads)
+        os.environ["OMP_NUM_THREADS"] = str(threads)  # the fresh processes of the memory probes
     progress = BenchProgress()
     try:
         doc = run_suites(list(SUITES) if suite == "all" else [suite], device=device, quick=quick, progress=progress)
