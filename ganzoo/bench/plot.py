@@ -57,7 +57,8 @@ def _panel(draw: ImageDraw.ImageDraw, origin: tuple[int, int], title: str, lines
     for d in range(ly, hy + 1):
         _, y = xy(min(sizes), 10.0**d)
         draw.line([x0, y, x1, y], fill=(225, 225, 225))
-        draw.text((ox + 4, y - 7), fmt.seconds(10.0**d), fill="black", font=small)
+        # the default font has no µ
+        draw.text((ox + 4, y - 7), fmt.seconds(10.0**d).replace("µ", "u"), fill="black", font=small)
     for n in sorted(set(sizes)):
         x, _ = xy(n, 10.0**ly)
         draw.line([x, y1, x, y1 + 4], fill="black")
@@ -70,9 +71,11 @@ def _panel(draw: ImageDraw.ImageDraw, origin: tuple[int, int], title: str, lines
             draw.line(coords, fill=color, width=2)
         for x, y in coords:
             draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=color)
-        ly_legend = y0 + 6 + 16 * row
-        draw.line([x0 + 8, ly_legend + 7, x0 + 28, ly_legend + 7], fill=color, width=3)
-        draw.text((x0 + 34, ly_legend), impl, fill="black", font=small)
+        # legend in the lower right corner, which time-against-size lines leave empty
+        ly_legend = y1 - 8 - 16 * (len(lines) - row)
+        lx_legend = x1 - 150
+        draw.line([lx_legend, ly_legend + 7, lx_legend + 20, ly_legend + 7], fill=color, width=3)
+        draw.text((lx_legend + 26, ly_legend), impl, fill="black", font=small)
 
 
 def render(rows: list[dict], title: str = "") -> Image.Image:
