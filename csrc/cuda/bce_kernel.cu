@@ -69,11 +69,12 @@ __device__ __forceinline__ acc_type<T> load(const DeviceOperand<T>& op, int64_t 
   return to_acc(op.data[op.period >= numel ? i : i % op.period]);
 }
 
-// VEC consecutive elements starting at i (a multiple of VEC): one 128-bit load when possible.
+// VEC consecutive elements starting at i (a multiple of VEC): one 128-bit load when VEC fills
+// 16 bytes and the operand is aligned (the scalar tail has VEC == 1), else element by element.
 template <typename T, int VEC>
 __device__ __forceinline__ void load_vec(const DeviceOperand<T>& op, int64_t i, int64_t numel,
                                          acc_type<T> (&out)[VEC]) {
-  if (op.wide) {
+  if (VEC * sizeof(T) == 16 && op.wide) {
     union { uint4 raw; T v[VEC]; } u;
     u.raw = *reinterpret_cast<const uint4*>(op.data + i);
 #pragma unroll
@@ -86,7 +87,7 @@ __device__ __forceinline__ void load_vec(const DeviceOperand<T>& op, int64_t i, 
 
 template <typename T, int VEC>
 __device__ __forceinline__ void store_vec(T* out, int64_t i, bool wide, const acc_type<T> (&v)[VEC]) {
-  if (wide) {
+  if (VEC * sizeof(T) == 16 && wide) {
     union { uint4 raw; T v[VEC]; } u;
 #pragma unroll
     for (int k = 0; k < VEC; ++k) u.v[k] = from_acc<T>(v[k]);
@@ -189,7 +190,6 @@ bce_kernel(DeviceProblem<T> pr, double* partials, unsigned int* counter) {
   if (Reduce) reduce_problem<T>(pr, seg_sum, partials, counter);
 }
 
-template <typename T>
 bool aligned16(const void* p) {
   return (reinterpret_cast<uintptr_t>(p) & 15u) == 0;
 }
@@ -204,7 +204,7 @@ DeviceOperand<T> device_operand(const Operand& op, int64_t numel, double neutral
   d.value = static_cast<acc_type<T>>(static_cast<float>(T(static_cast<float>(value))));
   if (std::is_same<T, double>::value) d.value = static_cast<acc_type<T>>(value);
   if (op.period == 0) d.data = nullptr;
-  d.wide = d.data != nullptr && op.period >= numel && aligned16<T>(op.data);
+  d.wide = d.data != nullptr && op.period >= numel && aligned16(op.data);
   return d;
 }
 
@@ -225,7 +225,7 @@ DeviceProblem<T> device_problem(const Problem& pr) {
     out.grad_out = static_cast<T*>(in.grad_out);
     out.grad_scale = static_cast<acc_type<T>>(in.grad_scale);
     out.sum_scale = in.sum_scale;
-    out.wide_out = aligned16<T>(in.loss_out) && aligned16<T>(in.grad_out);
+    out.wide_out = aligned16(in.loss_out) && aligned16(in.grad_out);
   }
   return d;
 }
