@@ -15,4 +15,4 @@ test: setup
 	$(PYTHON) -m pytest plugins/ganzoo-relativistic/tests
 
 bench: setup
-	ganzoo bench --suite all
+	ganzoo bench --suite all --out benchmarks/results
