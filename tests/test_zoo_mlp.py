@@ -70,3 +70,9 @@ def test_spectral_norm_parametrizes_every_discriminator_layer():
     D = MLPDiscriminator(DataInfo((2,), bounded=False), hidden=(16, 16), spectral_norm=True)
     linears = [m for m in D.net if isinstance(m, torch.nn.Linear)]
     assert len(linears) == 3 and all(parametrize.is_parametrized(m, "weight") for m in linears)
+
+
+def test_relu_layers_start_with_he_initialisation():
+    G = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=100, hidden=(2000,), activation="relu")
+    assert abs(G.net[0].weight.std().item() - (2 / 100) ** 0.5) < 0.01
+    assert G.net[0].bias.abs().max() == 0

@@ -38,7 +38,7 @@ class MLPGenerator(Generator):
 
     hidden: widths of the hidden layers (default 256, 512, 1024).
     batchnorm: BatchNorm after every hidden layer but the first.
-    activation: "leaky_relu" (slope 0.2) or "relu".
+    activation: "leaky_relu" (slope 0.2) or "relu" (with He initialisation).
     output: "tanh" or "linear"; default tanh for bounded data (images), linear otherwise.
         "sigmoid" (bounded data only) is mapped to [-1, 1] as ``2 * sigmoid(x) - 1``.
     data_kind: "any", "points" or "images": refuse other data when built.
@@ -71,6 +71,9 @@ class MLPGenerator(Generator):
         width = self.latent_dim + self.num_classes
         for i, h in enumerate(widths(hidden)):
             layers.append(nn.Linear(width, h))
+            if activation == "relu":  # He initialisation: ReLU activations keep their scale with depth
+                nn.init.kaiming_normal_(layers[-1].weight, nonlinearity="relu")
+                nn.init.zeros_(layers[-1].bias)
             if batchnorm and i > 0:
                 layers.append(nn.BatchNorm1d(h))
             layers.append(_ACTIVATIONS[activation]())
