@@ -87,7 +87,8 @@ class Objective:
     """A GAN game: the two players' losses, given the discriminator's logits.
 
     Losses are scalar tensors to minimise. ``penalty`` is the hook for regularizers
-    that need the discriminator and its inputs (gradient penalty, R1); it returns a
+    that need the discriminator and its inputs (gradient penalty, R1; ``labels`` are the
+    batch's labels for conditional discriminators, else None); it returns a
     scalar added to the discriminator loss, or ``None``. ``after_discriminator_step``
     runs after each discriminator update (weight clipping).
     """
@@ -102,7 +103,8 @@ class Objective:
         raise NotImplementedError
 
     def penalty(
-        self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int
+        self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int,
+        labels: Tensor | None = None,
     ) -> Tensor | None:
         return None
 

@@ -2,7 +2,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganzoo.errors import ConfigError
 from ganzoo.zoo.objectives import Hinge, LeastSquares, Minimax, NonSaturating, Wasserstein
 
 
@@ -113,11 +112,17 @@ def test_weight_clipping_runs_after_each_discriminator_step():
     torch.testing.assert_close(critic.w.detach(), torch.tensor([0.01, -0.01]))
 
 
-def test_penalties_refuse_conditional_discriminators_clearly():
-    critic = _Critic()
-    critic.num_classes = 10
-    with pytest.raises(ConfigError, match="conditional"):
-        Hinge(gp_weight=10).penalty(critic, torch.randn(4, 2), torch.randn(4, 2), 0)
+def test_penalties_pass_labels_to_conditional_discriminators():
+    from ganzoo.api import DataInfo
+    from ganzoo.zoo.mlp import MLPDiscriminator
+
+    info = DataInfo((2,), bounded=False, num_classes=3)
+    critic = MLPDiscriminator(info, num_classes=3, hidden=8)
+    real, fake, labels = torch.randn(4, 2), torch.randn(4, 2), torch.tensor([0, 1, 2, 0])
+    penalty = Hinge(gp_weight=10, r1_gamma=1).penalty(critic, real, fake, 0, labels=labels)
+    assert penalty.ndim == 0 and torch.isfinite(penalty)
+    other = Hinge(r1_gamma=1).penalty(critic, real, fake, 0, labels=(labels + 1) % 3)
+    assert not torch.equal(Hinge(r1_gamma=1).penalty(critic, real, fake, 0, labels=labels), other)
 
 
 @pytest.mark.parametrize("kwargs", [{"gp_weight": -1}, {"r1_every": 0}, {"clip": 0}, {"real_target": 2}])

@@ -84,7 +84,7 @@ class Trainer:
             real_logits = D(real, labels)
             fake_logits = D(fake.detach(), labels)
             d_loss = objective.discriminator_loss(real_logits, fake_logits)
-            penalty = objective.penalty(D, real, fake.detach(), self.step)
+            penalty = objective.penalty(D, real, fake.detach(), self.step, labels=labels)
             self.opt_d.zero_grad(set_to_none=True)
             (d_loss if penalty is None else d_loss + penalty).backward()
             self.opt_d.step()

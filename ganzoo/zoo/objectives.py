@@ -18,7 +18,6 @@ from torch import Tensor
 
 from ganzoo import ops
 from ganzoo.api import Discriminator, Objective
-from ganzoo.errors import ConfigError
 from ganzoo.zoo import regularizers
 
 _REGULARIZER_DEFAULTS = {"gp_weight": 0.0, "r1_gamma": 0.0, "r1_every": 1, "clip": None}
@@ -38,18 +37,16 @@ class RegularizedObjective(Objective):
         self.gp_weight, self.r1_gamma, self.r1_every = float(gp_weight), float(r1_gamma), int(r1_every)
         self.clip = None if clip is None else float(clip)
 
-    def penalty(self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int) -> Tensor | None:
+    def penalty(self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int,
+                labels: Tensor | None = None) -> Tensor | None:
         lazy_r1 = self.r1_gamma > 0 and step % self.r1_every == 0
         if not (self.gp_weight > 0 or lazy_r1):
             return None
-        if getattr(discriminator, "num_classes", 0):
-            raise ConfigError("gradient penalties (gp_weight, r1_gamma) do not support conditional "
-                              "discriminators yet; turn them off or train unconditionally")
         total = torch.zeros((), device=real.device)
         if self.gp_weight > 0:
-            total = total + self.gp_weight * regularizers.gradient_penalty(discriminator, real, fake)
+            total = total + self.gp_weight * regularizers.gradient_penalty(discriminator, real, fake, labels)
         if lazy_r1:
-            total = total + (self.r1_gamma / 2 * self.r1_every) * regularizers.r1_penalty(discriminator, real)
+            total = total + (self.r1_gamma / 2 * self.r1_every) * regularizers.r1_penalty(discriminator, real, labels)
         return total
 
     def after_discriminator_step(self, discriminator: Discriminator) -> None:

@@ -12,26 +12,26 @@ import torch
 from torch import Tensor, nn
 
 
-def _input_gradients(discriminator: nn.Module, x: Tensor) -> Tensor:
+def _input_gradients(discriminator: nn.Module, x: Tensor, labels: Tensor | None) -> Tensor:
     """d(sum of logits)/dx per sample, flattened to ``(n, features)``, kept in the graph."""
     x = x.detach().requires_grad_(True)
-    logits = discriminator(x)
+    logits = discriminator(x) if labels is None else discriminator(x, labels)
     (grad,) = torch.autograd.grad(logits.sum(), x, create_graph=True)
     return grad.flatten(1)
 
 
-def gradient_penalty(discriminator: nn.Module, real: Tensor, fake: Tensor) -> Tensor:
+def gradient_penalty(discriminator: nn.Module, real: Tensor, fake: Tensor, labels: Tensor | None = None) -> Tensor:
     """WGAN-GP: mean of ``(||grad D(x)|| - 1)^2`` at random points between real and fake
     samples (Gulrajani et al. 2017). Multiply by the weight (10 in the paper)."""
     alpha = torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
     mixed = alpha * real.detach() + (1 - alpha) * fake.detach()
-    return (_input_gradients(discriminator, mixed).norm(dim=1) - 1).square().mean()
+    return (_input_gradients(discriminator, mixed, labels).norm(dim=1) - 1).square().mean()
 
 
-def r1_penalty(discriminator: nn.Module, real: Tensor) -> Tensor:
+def r1_penalty(discriminator: nn.Module, real: Tensor, labels: Tensor | None = None) -> Tensor:
     """R1: mean squared gradient norm of D on real samples (Mescheder et al. 2018).
     Multiply by gamma / 2."""
-    return _input_gradients(discriminator, real).square().sum(dim=1).mean()
+    return _input_gradients(discriminator, real, labels).square().sum(dim=1).mean()
 
 
 @torch.no_grad()
