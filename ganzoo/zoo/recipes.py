@@ -63,6 +63,27 @@ def _recipe(name: str, objective: str, *, summary: str, paper: dict[str, Any], t
     )
 
 
+# The MLP GAN of the classic MNIST tutorials: the default model.
+vanilla_mlp = ModelSpec(
+    name="vanilla-mlp",
+    generator="mlp",
+    discriminator="mlp",
+    objective="non-saturating",
+    summary="MLP GAN of the MNIST tutorials: G 256-512-1024, D 512-256, non-saturating loss, Adam",
+    defaults={
+        "data": "digits",
+        "latent_dim": 100,
+        "optimizer": "adam",
+        "lr": 2e-4,
+        "betas": (0.5, 0.999),
+        "batch_size": 64,
+        "d_steps": 1,
+        "steps": 10_000,
+    },
+    paper=GOODFELLOW,
+    tags=("mlp", "baseline"),
+)
+
 goodfellow2014 = ModelSpec(
     name="goodfellow2014",
     generator="mlp",
