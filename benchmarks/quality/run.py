@@ -247,8 +247,6 @@ def main(argv=None) -> int:
 
     import torch
 
-    from ganzoo import fileio
-
     torch.set_num_threads(1)
     only = set(args.only.split(","))
     chosen = set(args.configs.split(",")) if args.configs else None
@@ -279,6 +277,7 @@ def main(argv=None) -> int:
                     results["modes"].setdefault(data, {})[label] = {
                         "model": model, "overrides": {**overrides, **extra}, "runs": runs,
                         "summary": summarise_modes(runs), "bar_met": sum(meets_bar(data, r) for r in runs)}
+                    save(results, args.out)
         if "digits" in only:
             for model in args.digit_models.split(","):
                 runs = []
@@ -292,13 +291,21 @@ def main(argv=None) -> int:
                           file=sys.stderr, flush=True)
                 if runs:
                     results["digits"][model] = {"runs": runs, "summary": summarise_digits(runs)}
+                    save(results, args.out)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    results["environment"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
-    fileio.write_json(args.out / "results.json", results)
-    write_markdown(results, args.out / "RESULTS.md")
+    save(results, args.out)
     print(f"wrote {args.out / 'results.json'} and {args.out / 'RESULTS.md'}", file=sys.stderr)
     return 0
+
+
+def save(results: dict, out: Path) -> None:
+    """Write what is finished so far (a long benchmark stopped midway keeps its rows)."""
+    from ganzoo import fileio
+
+    results["environment"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
+    fileio.write_json(out / "results.json", results)
+    write_markdown(results, out / "RESULTS.md")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from ganzoo.data.base import Dataset
-from ganzoo.metrics import histogram, modes, parzen
+from ganzoo.metrics import classifier, histogram, modes, parzen
 from ganzoo.sampling import sample
 
 #: real training samples held out to choose the Parzen width
@@ -77,8 +77,6 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
     test = dataset.to_data_space(dataset.test_split()[0]).numpy().astype(np.float64)
     result["parzen"] = parzen.parzen_score(fake, validation, test)
     result["parzen_reference"] = parzen.parzen_score(real, validation, test)
-    from ganzoo.metrics import classifier
-
     if protocol == "images" and classifier.can_classify(dataset):
         result["classifier"] = classifier_scores(classifier.get_classifier(dataset, cache), fake, real, test)
     if protocol == "images" and feature_network is not None:

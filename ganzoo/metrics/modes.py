@@ -24,7 +24,7 @@ def nearest_modes(samples: np.ndarray, modes: np.ndarray) -> tuple[np.ndarray, n
     samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
     modes = np.asarray(modes, dtype=np.float64).reshape(len(modes), -1)
     sq = ((samples[:, None, :] - modes[None, :, :]) ** 2).sum(axis=2)
-    index = sq.argmin(axis=1) if len(modes) else np.zeros(len(samples), dtype=np.int64)
+    index = sq.argmin(axis=1)
     return index, np.sqrt(sq[np.arange(len(samples)), index])
 
 
