@@ -43,9 +43,14 @@ def _extension():
     with_cuda, why = _cuda_decision(torch, cpp_extension.CUDA_HOME)
     print(f"ganzoo: building the CPU op; CUDA op {'on' if with_cuda else 'off'}: {why}")
     sources = _sources("*.cpp") + _sources("cpu/*.cpp")
-    cxx = ["-O3"]
+    cxx, link = ["-O3"], []
     if sys.platform != "win32":
         cxx.append("-fno-trapping-math")  # lets the compiler vectorise the selects in the math
+    if sys.platform.startswith("linux") and torch.backends.openmp.is_available():
+        # at::parallel_for is an inline `omp parallel` region: without -fopenmp it runs serially.
+        # The link resolves to the libgomp torch has already loaded (same soname).
+        cxx.append("-fopenmp")
+        link.append("-fopenmp")
     args = {"cxx": cxx}
     macros = []
     include_dirs = [os.path.join(ROOT, CSRC), os.path.join(ROOT, CSRC, "include")]
@@ -55,11 +60,11 @@ def _extension():
         macros += [("GANZOO_WITH_CUDA", None), ("GANZOO_CUDA_VERSION", f'"{torch.version.cuda or "?"}"')]
         return cpp_extension.CUDAExtension(
             "ganzoo._C", sources, include_dirs=include_dirs, extra_compile_args=args,
-            define_macros=macros,
+            extra_link_args=link, define_macros=macros,
         )
     return cpp_extension.CppExtension(
         "ganzoo._C", sources, include_dirs=include_dirs, extra_compile_args=args,
-        define_macros=macros,
+        extra_link_args=link, define_macros=macros,
     )
 
 

@@ -17,7 +17,7 @@ namespace ganzoo {
 namespace cpu {
 namespace {
 
-constexpr int64_t kChunk = 16384;  // elements per partial sum (and per parallel task)
+constexpr int64_t kChunk = 32768;  // elements per partial sum and per parallel task (ATen's grain)
 constexpr int64_t kBlock = 1024;   // elements per pass through the vectorised loops
 
 template <typename T>
@@ -34,9 +34,11 @@ struct Scratch {
 template <typename T, typename acc_t>
 const acc_t* load(const Operand& op, int64_t start, int64_t len, acc_t* buf) {
   const T* data = static_cast<const T*>(op.data);
-  if (data == nullptr) {
-    // A Python float, rounded to the dtype first as a tensor of that dtype would be.
-    std::fill(buf, buf + len, static_cast<acc_t>(static_cast<T>(op.value)));
+  if (data == nullptr || op.period == 1) {
+    // One value for all: a Python float (rounded to the dtype first, as a tensor of that dtype
+    // would be), or a one-element tensor.
+    const T v = data == nullptr ? static_cast<T>(op.value) : data[0];
+    std::fill(buf, buf + len, static_cast<acc_t>(v));
     return buf;
   }
   if (op.period >= start + len) {  // this block lies within one period: contiguous

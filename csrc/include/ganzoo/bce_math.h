@@ -18,6 +18,8 @@
 
 #if defined(__CUDACC__)
 #define GZ_HD __host__ __device__ __forceinline__
+#elif defined(__GNUC__) || defined(__clang__)
+#define GZ_HD inline __attribute__((always_inline))  // a call per element would stop vectorisation
 #else
 #define GZ_HD inline
 #endif
@@ -30,7 +32,7 @@ namespace detail {
 // exp(y) for y <= 0 in float, branch-free so that loops over it vectorise on the host:
 // y = n ln2 + r with |r| <= ln2 / 2, exp(r) from its degree-7 Taylor polynomial (relative
 // error below 1e-8), 2^n assembled in the exponent bits. Results below FLT_MIN flush to 0.
-inline float exp_nonpositive(float y) {
+GZ_HD float exp_nonpositive(float y) {
   const float log2e = 1.44269504088896341f;
   const float ln2_hi = 0.693359375f;                              // few mantissa bits: n*ln2_hi exact
   const float ln2_lo = (float)(0.69314718055994531 - 0.693359375);
@@ -54,7 +56,7 @@ inline float exp_nonpositive(float y) {
 
 // log1p(e) for e in [0, 1] as e * q(e), q a degree-8 polynomial fitted (least squares on
 // Chebyshev nodes) to log1p(e) / e: no division, relative error about 1.5e-7, exact as e -> 0.
-inline float log1p_unit(float e) {
+GZ_HD float log1p_unit(float e) {
   float q = 0.005253457929939032f;
   q = q * e - 0.02958850748836994f;
   q = q * e + 0.07836166769266129f;
