@@ -112,8 +112,10 @@ void run_typed(const Problem& pr) {
       partial[c] = run_chunk<T>(seg, lo, std::min(seg.numel, lo + kChunk));
     }
   };
-  if (num_chunks <= 1) {
-    work(0, num_chunks);  // too small to be worth waking the pool
+  int64_t total = 0;
+  for (int s = 0; s < pr.num_segments; ++s) total += pr.segments[s].numel;
+  if (total <= kChunk) {
+    work(0, num_chunks);  // too small to be worth waking the pool (a small GAN pair: 2 chunks)
   } else {
     at::parallel_for(0, num_chunks, 1, work);
   }

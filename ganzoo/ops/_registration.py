@@ -83,7 +83,9 @@ def _bce_backward(ctx, grad_loss, _grad_of_grad):
         if saved is not None:
             grad_logits = saved * grad_loss
         else:
-            grad_logits = _recompute_grad(grad_loss, logits, target, ctx.target_value, weight, pos_weight, ctx.reduction)
+            grad_logits = _recompute_grad(
+                grad_loss, logits, target, ctx.target_value, weight, pos_weight, ctx.reduction
+            )
         need_logits = False
     if need_logits or need_target:
         t = target if target is not None else ctx.target_value
@@ -98,7 +100,8 @@ def _recompute_grad(grad_loss, logits, target, target_value, weight, pos_weight,
     """The compiled op again, the upstream gradient folded into its weight."""
     folded = grad_loss if weight is None else weight * grad_loss
     code = _SUM if reduction == _NONE else reduction  # "sum": no per-element loss is written
-    return torch.ops.ganzoo.bce_with_logits(logits, target, target_value, folded, pos_weight, code, True)[1]
+    op = torch.ops.ganzoo.bce_with_logits
+    return op(logits, target, target_value, folded, pos_weight, code, True)[1]
 
 
 def _pair_setup(ctx, inputs, output):
