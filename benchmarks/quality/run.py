@@ -151,10 +151,12 @@ def summarise_digits(runs: list[dict]) -> dict:
             "wall_s": spread([r["wall_s"] for r in runs])}
 
 
-def _pm(s: dict, digits: int = 2, scale: str = "") -> str:
+def _pm(s: dict, digits: int = 2, spread_shown: bool = True) -> str:
     if s["mean"] is None:
         return "n/a"
-    return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}{scale}"
+    if not spread_shown:
+        return f"{s['mean']:.{digits}f}"
+    return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}"
 
 
 def write_markdown(results: dict, path: Path) -> None:
@@ -200,9 +202,17 @@ def write_markdown(results: dict, path: Path) -> None:
         for model, entry in results["digits"].items():
             s = entry["summary"]
             parzen = "n/a" if s["parzen"]["mean"] is None else f"{s['parzen']['mean']:.2f} ± {s['parzen_stderr']['mean']:.2f}"
+            several = len(entry["runs"]) > 1
             lines.append(f"| `{model}` | {len(entry['runs'])} | {entry['runs'][0]['steps']} | {parzen} | "
-                         f"{s['parzen_ceiling']['mean']:.2f} | {_pm(s['fid'])} | {s['fid_ceiling']['mean']:.2f} | "
-                         f"{_pm(s['labels_covered'], 1)} | {_pm(s['wall_s'], 0)} |")
+                         f"{s['parzen_ceiling']['mean']:.2f} | {_pm(s['fid'], 2, several)} | "
+                         f"{s['fid_ceiling']['mean']:.2f} | {_pm(s['labels_covered'], 1, several)} | "
+                         f"{_pm(s['wall_s'], 0, several)} |")
+        scored = [r["metrics"]["classifier"] for e in results["digits"].values() for r in e["runs"]
+                  if "classifier" in r["metrics"]]
+        if scored:
+            lines += ["", f"The classifier: test accuracy {scored[0]['test_accuracy']:.3f}, weights sha256 "
+                          f"`{scored[0]['weights_sha256']}`. Each model trained for the steps shown with its "
+                          "recipe's other defaults; one seed."]
         lines.append("")
     lines += ["## What was tried", "", TRIED]
     if results.get("failures"):
