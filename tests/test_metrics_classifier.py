@@ -17,10 +17,14 @@ def two_class_images(labelled: bool = True) -> TensorDataset:
     return ds
 
 
-@pytest.fixture(autouse=True)
-def short_training(monkeypatch):
-    monkeypatch.setitem(classifier.RECIPE, "steps", 40)
-    monkeypatch.setitem(classifier.RECIPE, "batch_size", 16)
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One short training shared by the tests: (cache directory, classifier)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(classifier.RECIPE, "steps", 40)
+        mp.setitem(classifier.RECIPE, "batch_size", 16)
+        cache = tmp_path_factory.mktemp("classifiers")
+        yield cache, classifier.get_classifier(two_class_images(), cache)
 
 
 def test_only_labelled_images_can_be_classified():
@@ -29,28 +33,31 @@ def test_only_labelled_images_can_be_classified():
     assert not classifier.can_classify(Ring8())
 
 
-def test_trained_classifier_separates_the_classes(tmp_path):
-    model = classifier.get_classifier(two_class_images(), tmp_path)
+def test_trained_classifier_separates_the_classes(trained):
+    _, model = trained
     assert model.test_accuracy == 1.0 and not model.cached
 
 
-def test_features_have_the_feature_width(tmp_path):
-    model = classifier.get_classifier(two_class_images(), tmp_path)
+def test_features_have_the_feature_width(trained):
+    _, model = trained
     assert model.features(torch.rand(5, 1, 4, 4).numpy()).shape == (5, classifier.RECIPE["features"])
 
 
-def test_second_call_loads_the_cache_with_the_same_weights(tmp_path):
-    first = classifier.get_classifier(two_class_images(), tmp_path)
-    second = classifier.get_classifier(two_class_images(), tmp_path)
+def test_second_call_loads_the_cache_with_the_same_weights(trained, monkeypatch):
+    cache, first = trained
+    monkeypatch.setitem(classifier.RECIPE, "steps", 40)
+    monkeypatch.setitem(classifier.RECIPE, "batch_size", 16)
+    second = classifier.get_classifier(two_class_images(), cache)
     assert second.cached and second.weights_sha256 == first.weights_sha256
 
 
-def test_damaged_cache_is_retrained(tmp_path):
-    first = classifier.get_classifier(two_class_images(), tmp_path)
-    (weights,) = tmp_path.glob("*.safetensors")
-    weights.write_bytes(b"damaged")
-    again = classifier.get_classifier(two_class_images(), tmp_path)
-    assert not again.cached and again.weights_sha256 == first.weights_sha256
+def test_damaged_cache_is_not_trusted(trained, tmp_path):
+    cache, _ = trained
+    (weights,) = cache.glob("*.safetensors")
+    copy = tmp_path / weights.name
+    copy.write_bytes(weights.read_bytes()[:-1] + b"x")
+    (tmp_path / weights.with_suffix(".json").name).write_text(weights.with_suffix(".json").read_text())
+    assert classifier._load_cached(copy, two_class_images()) is None
 
 
 def test_cache_directory_follows_ganzoo_cache(monkeypatch, tmp_path):

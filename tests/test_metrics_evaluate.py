@@ -46,7 +46,8 @@ def test_mode_protocol_on_a_generator_that_covers_four_modes():
 
 
 def test_image_protocol_scores_parzen_and_classifier(monkeypatch, tmp_path):
-    monkeypatch.setitem(classifier.RECIPE, "steps", 20)
+    monkeypatch.setitem(classifier.RECIPE, "steps", 5)
+    monkeypatch.setitem(classifier.RECIPE, "batch_size", 16)
     result = evaluate(NoiseImages(), Digits(), n=300, cache=tmp_path)
     assert result["parzen"]["log_likelihood"] < result["parzen_reference"]["log_likelihood"]
     assert result["classifier"]["fid"] > result["classifier"]["reference_fid"]
