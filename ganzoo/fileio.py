@@ -20,6 +20,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual mode
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -28,6 +29,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def cache_dir(name: str) -> Path:
+    """``$GANZOO_CACHE/name``, by default ``~/.cache/ganzoo/name`` (not created here)."""
+    root = os.environ.get("GANZOO_CACHE") or Path.home() / ".cache" / "ganzoo"
+    return Path(root).expanduser() / name
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:

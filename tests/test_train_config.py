@@ -64,3 +64,9 @@ def test_recipe_defaults_sit_between_trainer_defaults_and_user_overrides():
 def test_config_round_trips_through_a_dict():
     cfg = apply_overrides(TrainConfig(model="m"), {"generator.hidden": [4]}, CLASSES)
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+
+
+def test_threads_setting_is_checked():
+    assert apply_overrides(TrainConfig(), {"threads": 1}, CLASSES).threads == 1
+    with pytest.raises(ConfigError, match="threads must be >= 0"):
+        apply_overrides(TrainConfig(), {"threads": -1}, CLASSES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import sys
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +19,7 @@ from ganzoo.data.arrays import images_to_model_space, labels_to_tensor
 from ganzoo.data.base import TensorDataset
 from ganzoo.data.idx import read_idx
 from ganzoo.errors import DataError
+from ganzoo import fileio
 from ganzoo.fileio import atomic_path
 
 MIRRORS = (
@@ -44,8 +44,7 @@ _CHUNK = 1 << 16
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("GANZOO_CACHE") or Path.home() / ".cache" / "ganzoo"
-    return Path(root).expanduser() / "mnist"
+    return fileio.cache_dir("mnist")
 
 
 def _stderr(message: str) -> None:

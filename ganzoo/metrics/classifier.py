@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +31,7 @@ RECIPE = {"version": 1, "width": 32, "features": 128, "steps": 1000, "batch_size
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("GANZOO_CACHE") or Path.home() / ".cache" / "ganzoo"
-    return Path(root).expanduser() / "classifiers"
+    return fileio.cache_dir("classifiers")
 
 
 class ConvClassifier(nn.Module):

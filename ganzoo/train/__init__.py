@@ -16,11 +16,12 @@ from ganzoo.train.config import STRUCTURAL_KEYS, TrainConfig
 
 def start_run(model: str, out: str | Path, overrides: dict[str, Any] | None = None, progress=None):
     """Resolve ``model`` with ``overrides``, create the run directory ``out`` and return its Trainer."""
-    from ganzoo.train.build import build, resolve_config, run_record, select_device
+    from ganzoo.train.build import apply_threads, build, resolve_config, run_record, select_device
     from ganzoo.train.loop import Trainer
     from ganzoo.train.rundir import RunDir
 
     config = resolve_config(model, dict(overrides or {}))
+    apply_threads(config.threads)
     device = select_device(config.device)
     parts = build(config, device)
     run = RunDir.create(out, run_record(config, parts))
@@ -35,7 +36,7 @@ def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkp
     intervals), not what is trained.
     """
     from ganzoo.train import checkpoint as ckpt
-    from ganzoo.train.build import build, config_from_record, select_device
+    from ganzoo.train.build import apply_threads, build, config_from_record, select_device
     from ganzoo.train.config import apply_overrides
     from ganzoo.train.loop import Trainer
     from ganzoo.train.rundir import RunDir
@@ -49,6 +50,7 @@ def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkp
         raise ConfigError(f"cannot change {', '.join(fixed)} when resuming; start a new run with another --out")
     config = apply_overrides(config, overrides, components={})
     sidecar = ckpt.resolve(run.checkpoints, checkpoint)
+    apply_threads(config.threads)
     device = select_device(config.device)
     parts = build(config, device)
     trainer = Trainer(run, config, parts, device, progress)

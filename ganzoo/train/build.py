@@ -46,6 +46,12 @@ def resolve_config(model: str, overrides: dict[str, Any]) -> TrainConfig:
     return config
 
 
+def apply_threads(threads: int) -> None:
+    """Set torch's CPU thread count; 0 leaves torch's default."""
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
 def select_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
