@@ -136,4 +136,24 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_forward(
   return {loss, grad_real, grad_fake};
 }
 
+at::Tensor bce_backward(const at::Tensor& grad_loss, const at::Tensor& logits,
+                        const std::optional<at::Tensor>& target, double target_value,
+                        const std::optional<at::Tensor>& weight,
+                        const std::optional<at::Tensor>& pos_weight, int64_t reduction,
+                        const std::optional<at::Tensor>& saved_grad, Runner run) {
+  if (saved_grad.has_value() && saved_grad->defined()) {
+    TORCH_CHECK_VALUE(saved_grad->sizes() == logits.sizes(),
+                      "ganzoo.ops.bce_with_logits (backward): saved_grad of shape ",
+                      saved_grad->sizes(), " must have the logits shape ", logits.sizes());
+    return at::mul(*saved_grad, grad_loss);
+  }
+  // Recompute: the upstream gradient becomes (part of) the weight. With reduction "none" it
+  // is per element; "sum" then skips writing a per-element loss nobody reads.
+  const at::Tensor folded =
+      weight.has_value() && weight->defined() ? at::mul(*weight, grad_loss) : grad_loss;
+  const int64_t code = reduction == kNone ? kSum : reduction;
+  return std::get<1>(
+      bce_forward(logits, target, target_value, folded, pos_weight, code, /*with_grad=*/true, run));
+}
+
 }  // namespace ganzoo

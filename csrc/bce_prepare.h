@@ -28,6 +28,15 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_forward(
     const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
     double fake_target, bool with_grad, Runner run);
 
+// d loss / d logits for an upstream gradient `grad_loss`: `saved_grad * grad_loss` when the
+// forward stored the gradient (saved_grad defined), else the kernel again with grad_loss folded
+// into the weight ("recompute"). Returns a tensor shaped like logits.
+at::Tensor bce_backward(const at::Tensor& grad_loss, const at::Tensor& logits,
+                        const std::optional<at::Tensor>& target, double target_value,
+                        const std::optional<at::Tensor>& weight,
+                        const std::optional<at::Tensor>& pos_weight, int64_t reduction,
+                        const std::optional<at::Tensor>& saved_grad, Runner run);
+
 // The operator implementations for one device: `m.impl("...", &BceOps<runner>::bce_with_logits)`.
 template <Runner run>
 struct BceOps {
@@ -41,6 +50,14 @@ struct BceOps {
       const at::Tensor& real_logits, const at::Tensor& fake_logits, double real_target,
       double fake_target, bool with_grad) {
     return gan_pair_forward(real_logits, fake_logits, real_target, fake_target, with_grad, run);
+  }
+  static at::Tensor bce_with_logits_backward(
+      const at::Tensor& grad_loss, const at::Tensor& logits, const std::optional<at::Tensor>& target,
+      double target_value, const std::optional<at::Tensor>& weight,
+      const std::optional<at::Tensor>& pos_weight, int64_t reduction,
+      const std::optional<at::Tensor>& saved_grad) {
+    return bce_backward(grad_loss, logits, target, target_value, weight, pos_weight, reduction,
+                        saved_grad, run);
   }
 };
 

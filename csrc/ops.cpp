@@ -1,5 +1,6 @@
 // The ganzoo operator library: schemas, the CPU implementations, and the Python module that
-// loads them (`import ganzoo._C`). The CUDA implementations register from cuda/bce_cuda_binding.cpp.
+// loads them (`import ganzoo._C`). The CUDA implementations register from cuda/bce_cuda_binding.cpp,
+// autograd from autograd.cpp.
 #include <Python.h>
 #include <torch/library.h>
 
@@ -20,11 +21,18 @@ TORCH_LIBRARY(ganzoo, m) {
   m.def(
       "gan_pair_bce(Tensor real_logits, Tensor fake_logits, float real_target, "
       "float fake_target, bool with_grad) -> (Tensor, Tensor, Tensor)");
+  // d loss / d logits for the upstream gradient grad_loss (called by the autograd in
+  // autograd.cpp): saved_grad * grad_loss when the forward stored the gradient, else recomputed.
+  m.def(
+      "bce_with_logits_backward(Tensor grad_loss, Tensor logits, Tensor? target, "
+      "float target_value, Tensor? weight, Tensor? pos_weight, int reduction, "
+      "Tensor? saved_grad) -> Tensor");
 }
 
 TORCH_LIBRARY_IMPL(ganzoo, CPU, m) {
   m.impl("bce_with_logits", &BceOps<run_cpu>::bce_with_logits);
   m.impl("gan_pair_bce", &BceOps<run_cpu>::gan_pair_bce);
+  m.impl("bce_with_logits_backward", &BceOps<run_cpu>::bce_with_logits_backward);
 }
 
 }  // namespace ganzoo

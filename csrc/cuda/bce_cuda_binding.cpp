@@ -28,6 +28,7 @@ void run_cuda(const Problem& problem, const at::Tensor& logits) {
 TORCH_LIBRARY_IMPL(ganzoo, CUDA, m) {
   m.impl("bce_with_logits", &BceOps<run_cuda>::bce_with_logits);
   m.impl("gan_pair_bce", &BceOps<run_cuda>::gan_pair_bce);
+  m.impl("bce_with_logits_backward", &BceOps<run_cuda>::bce_with_logits_backward);
 }
 
 }  // namespace ganzoo

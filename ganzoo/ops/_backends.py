@@ -27,6 +27,7 @@ class _State:
     reason: str | None = None  # why it could not be imported
     forced: str | None = None  # GANZOO_BCE_BACKEND as set (validated when used)
     warned: set = set()
+    by_device: dict = {}  # device type -> backend, decided once (cleared by reset and loading)
 
 
 _state = _State()
@@ -36,6 +37,7 @@ def reset() -> None:
     """Re-read the environment (the tests change it); a loaded extension stays loaded."""
     _state.forced = _read_forced()
     _state.warned = set()
+    _state.by_device = {}
     if _state.module is None:
         _state.loaded = False
 
@@ -49,6 +51,7 @@ def extension():
     if not _state.loaded:
         _state.loaded = True
         _state.forced = _read_forced()
+        _state.by_device = {}
         try:
             from ganzoo import _C
             from ganzoo.ops import _registration
@@ -87,7 +90,21 @@ def available() -> list[str]:
 
 
 def backend_for(device_type: str) -> str:
-    """The backend that computes a loss on tensors of `device_type`."""
+    """The backend that computes a loss on tensors of `device_type`.
+
+    Decided once per device type (the loss calls this every step); ``reset()`` re-decides.
+    A decision that raises is not cached, so every call raises the same clear error.
+    """
+    if _state.loaded:
+        backend = _state.by_device.get(device_type)
+        if backend is not None:
+            return backend
+    backend = _decide(device_type)
+    _state.by_device[device_type] = backend
+    return backend
+
+
+def _decide(device_type: str) -> str:
     module = extension()
     if module is None and os.environ.get(ENV_REQUIRE, "") == "1":
         raise RuntimeError(
@@ -117,6 +134,6 @@ def backend_for(device_type: str) -> str:
                 f"ganzoo: the compiled '{backend}' BCE backend is unavailable ({reason}); "
                 "using the pure-PyTorch reference. `ganzoo doctor` shows the details.",
                 ExtensionFallbackWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
     return "reference"

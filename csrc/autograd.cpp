@@ -1,0 +1,223 @@
+// Autograd for ganzoo's ops, in C++: one torch::autograd::Function per op, registered for the
+// Autograd dispatch key (every device). A Python autograd (torch.library.register_autograd)
+// costs tens of microseconds per forward+backward, several times the kernel at GAN batch
+// sizes; this costs a few (csrc/README.md has the measurements).
+//
+// Forward: the op below autograd, saving what the backward needs: the gradient the forward
+// wrote next to the loss when the caller asked for it (`with_grad`, "store"), else the inputs
+// ("recompute"). Backward, with grad mode off (a plain .backward()): the registered op
+// ganzoo::bce_with_logits_backward, which multiplies the stored gradient or runs the kernel
+// again with the upstream gradient folded into the weight. With grad mode on (create_graph=True)
+// and for the target's gradient: the same math as differentiable ATen ops, so double backward
+// and target gradients are exact, never silently zero. weight and pos_weight are not
+// differentiable (as in PyTorch); asking raises.
+#include <ATen/ATen.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/csrc/autograd/autograd_not_implemented_fallback.h>
+#include <torch/csrc/autograd/custom_function.h>
+#include <torch/library.h>
+
+#include <optional>
+#include <tuple>
+
+#include "ganzoo/bce_problem.h"
+
+namespace ganzoo {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+using OptTensor = std::optional<at::Tensor>;
+
+
+// Typed dispatcher handles, looked up once.
+const c10::TypedOperatorHandle<std::tuple<at::Tensor, at::Tensor>(
+    const at::Tensor&, const OptTensor&, double, const OptTensor&, const OptTensor&, int64_t, bool)>&
+bce_op() {
+  static const auto op = c10::Dispatcher::singleton()
+                             .findSchemaOrThrow("ganzoo::bce_with_logits", "")
+                             .typed<std::tuple<at::Tensor, at::Tensor>(
+                                 const at::Tensor&, const OptTensor&, double, const OptTensor&,
+                                 const OptTensor&, int64_t, bool)>();
+  return op;
+}
+
+const c10::TypedOperatorHandle<std::tuple<at::Tensor, at::Tensor, at::Tensor>(
+    const at::Tensor&, const at::Tensor&, double, double, bool)>&
+pair_op() {
+  static const auto op = c10::Dispatcher::singleton()
+                             .findSchemaOrThrow("ganzoo::gan_pair_bce", "")
+                             .typed<std::tuple<at::Tensor, at::Tensor, at::Tensor>(
+                                 const at::Tensor&, const at::Tensor&, double, double, bool)>();
+  return op;
+}
+
+const c10::TypedOperatorHandle<at::Tensor(const at::Tensor&, const at::Tensor&, const OptTensor&,
+                                          double, const OptTensor&, const OptTensor&, int64_t,
+                                          const OptTensor&)>&
+backward_op() {
+  static const auto op =
+      c10::Dispatcher::singleton()
+          .findSchemaOrThrow("ganzoo::bce_with_logits_backward", "")
+          .typed<at::Tensor(const at::Tensor&, const at::Tensor&, const OptTensor&, double,
+                            const OptTensor&, const OptTensor&, int64_t, const OptTensor&)>();
+  return op;
+}
+
+OptTensor opt(const at::Tensor& t) { return t.defined() ? OptTensor(t) : OptTensor(); }
+
+void reject_weight_grad(bool needed, const char* name) {
+  TORCH_CHECK(!needed, "ganzoo.ops.bce_with_logits: ", name,
+              " requires grad, but the loss is not differentiable with respect to ", name,
+              " (as in torch.nn.functional.binary_cross_entropy_with_logits); detach it");
+}
+
+// d loss / d logits and d loss / d target as differentiable ATen ops (double backward).
+// `target` undefined means the constant `target_value`.
+std::tuple<at::Tensor, at::Tensor> formula_grads(const at::Tensor& grad_loss,
+                                                 const at::Tensor& logits, const at::Tensor& target,
+                                                 double target_value, const at::Tensor& weight,
+                                                 const at::Tensor& pos_weight, int64_t reduction,
+                                                 bool need_logits, bool need_target) {
+  at::Tensor scale =
+      reduction == kMean ? grad_loss / static_cast<double>(logits.numel()) : grad_loss;
+  if (weight.defined()) scale = scale * weight;
+  at::Tensor grad_logits, grad_target;
+  if (need_logits) {
+    const at::Tensor sig = at::sigmoid(logits);
+    if (!pos_weight.defined()) {
+      grad_logits = (target.defined() ? sig - target : sig - target_value) * scale;
+    } else {
+      const at::Tensor pt = target.defined() ? pos_weight * target : pos_weight * target_value;
+      const at::Tensor lw = target.defined() ? pt + 1 - target : pt + (1 - target_value);
+      grad_logits = (lw * sig - pt) * scale;
+    }
+  }
+  if (need_target) {  // only reached with a target tensor
+    if (!pos_weight.defined()) {
+      grad_target = -logits * scale;
+    } else {
+      grad_target = (at::log_sigmoid(-logits) - pos_weight * at::log_sigmoid(logits)) * scale;
+    }
+  }
+  return {grad_logits, grad_target};
+}
+
+class BceWithLogitsFunction : public torch::autograd::Function<BceWithLogitsFunction> {
+ public:
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& logits,
+                               const OptTensor& target, double target_value,
+                               const OptTensor& weight, const OptTensor& pos_weight,
+                               int64_t reduction, bool with_grad) {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    auto [loss, grad] =
+        bce_op().call(logits, target, target_value, weight, pos_weight, reduction, with_grad);
+    ctx->mark_non_differentiable({grad});
+    ctx->set_materialize_grads(false);
+    ctx->saved_data["target_value"] = target_value;
+    ctx->saved_data["reduction"] = reduction;
+    ctx->save_for_backward({logits, target.value_or(at::Tensor()), weight.value_or(at::Tensor()),
+                            pos_weight.value_or(at::Tensor()), with_grad ? grad : at::Tensor()});
+    return {loss, grad};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const variable_list saved = ctx->get_saved_variables();
+    const at::Tensor &logits = saved[0], &target = saved[1], &weight = saved[2],
+                     &pos_weight = saved[3], &stored = saved[4];
+    // needs_input_grad counts only the tensors that were passed: logits, then the present ones.
+    size_t edge = 1;
+    const bool need_target = target.defined() && ctx->needs_input_grad(edge++);
+    reject_weight_grad(weight.defined() && ctx->needs_input_grad(edge++), "weight");
+    reject_weight_grad(pos_weight.defined() && ctx->needs_input_grad(edge++), "pos_weight");
+    bool need_logits = ctx->needs_input_grad(0);
+    const at::Tensor& grad_loss = grad_outputs[0];
+    variable_list grads(7);
+    if (!grad_loss.defined()) return grads;  // only the non-differentiable output was used
+    const double target_value = ctx->saved_data["target_value"].toDouble();
+    const int64_t reduction = ctx->saved_data["reduction"].toInt();
+    if (need_logits && !at::GradMode::is_enabled()) {
+      at::AutoDispatchBelowADInplaceOrView below;  // grad mode is off: skip the Autograd key
+      grads[0] = backward_op().call(grad_loss, logits, opt(target), target_value, opt(weight),
+                                    opt(pos_weight), reduction, opt(stored));
+      need_logits = false;
+    }
+    if (need_logits || need_target) {
+      auto [gl, gt] = formula_grads(grad_loss, logits, target, target_value, weight, pos_weight,
+                                    reduction, need_logits, need_target);
+      if (need_logits) grads[0] = gl;
+      grads[1] = gt;
+    }
+    return grads;
+  }
+};
+
+class GanPairBceFunction : public torch::autograd::Function<GanPairBceFunction> {
+ public:
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& real_logits,
+                               const at::Tensor& fake_logits, double real_target,
+                               double fake_target, bool with_grad) {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    auto [loss, grad_real, grad_fake] =
+        pair_op().call(real_logits, fake_logits, real_target, fake_target, with_grad);
+    ctx->mark_non_differentiable({grad_real, grad_fake});
+    ctx->set_materialize_grads(false);
+    ctx->saved_data["real_target"] = real_target;
+    ctx->saved_data["fake_target"] = fake_target;
+    ctx->save_for_backward({real_logits, fake_logits, with_grad ? grad_real : at::Tensor(),
+                            with_grad ? grad_fake : at::Tensor()});
+    return {loss, grad_real, grad_fake};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const variable_list saved = ctx->get_saved_variables();
+    const at::Tensor& grad_loss = grad_outputs[0];
+    variable_list grads(5);
+    if (!grad_loss.defined()) return grads;
+    const double targets[2] = {ctx->saved_data["real_target"].toDouble(),
+                               ctx->saved_data["fake_target"].toDouble()};
+    const bool grad_mode = at::GradMode::is_enabled();
+    for (size_t i = 0; i < 2; ++i) {
+      if (!ctx->needs_input_grad(i)) continue;
+      const at::Tensor& logits = saved[i];
+      if (!grad_mode) {
+        at::AutoDispatchBelowADInplaceOrView below;
+        grads[i] = backward_op().call(grad_loss, logits, std::nullopt, targets[i], std::nullopt,
+                                      std::nullopt, kMean, opt(saved[2 + i]));
+      } else {
+        grads[i] = std::get<0>(formula_grads(grad_loss, logits, at::Tensor(), targets[i],
+                                             at::Tensor(), at::Tensor(), kMean, true, false));
+      }
+    }
+    return grads;
+  }
+};
+
+std::tuple<at::Tensor, at::Tensor> bce_autograd(const at::Tensor& logits, const OptTensor& target,
+                                                double target_value, const OptTensor& weight,
+                                                const OptTensor& pos_weight, int64_t reduction,
+                                                bool with_grad) {
+  auto out =
+      BceWithLogitsFunction::apply(logits, target, target_value, weight, pos_weight, reduction, with_grad);
+  return {std::move(out[0]), std::move(out[1])};
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> pair_autograd(const at::Tensor& real_logits,
+                                                             const at::Tensor& fake_logits,
+                                                             double real_target, double fake_target,
+                                                             bool with_grad) {
+  auto out = GanPairBceFunction::apply(real_logits, fake_logits, real_target, fake_target, with_grad);
+  return {std::move(out[0]), std::move(out[1]), std::move(out[2])};
+}
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(ganzoo, Autograd, m) {
+  m.impl("bce_with_logits", &bce_autograd);
+  m.impl("gan_pair_bce", &pair_autograd);
+  // The backward runs with grad mode off; differentiating through it directly is an error
+  // that says so (double backward goes through formula_grads instead).
+  m.impl("bce_with_logits_backward", torch::autograd::autogradNotImplementedFallback());
+}
+
+}  // namespace ganzoo
