@@ -3,21 +3,25 @@
 // costs tens of microseconds per forward+backward, several times the kernel at GAN batch
 // sizes; this costs a few (csrc/README.md has the measurements).
 //
-// Forward: the op below autograd, saving what the backward needs: the gradient the forward
-// wrote next to the loss when the caller asked for it (`with_grad`, "store"), else the inputs
-// ("recompute"). Backward, with grad mode off (a plain .backward()): the registered op
-// ganzoo::bce_with_logits_backward, which multiplies the stored gradient or runs the kernel
-// again with the upstream gradient folded into the weight. With grad mode on (create_graph=True)
-// and for the target's gradient: the same math as differentiable ATen ops, so double backward
-// and target gradients are exact, never silently zero. weight and pos_weight are not
-// differentiable (as in PyTorch); asking raises.
+// Forward: the op below autograd, saving the inputs and, when the caller asked for it
+// (`with_grad`, "store"), the gradient the forward wrote next to the loss. Backward, with grad
+// mode off (a plain .backward()): the first backward takes the stored gradient over and scales
+// it in place by the upstream gradient (not at all when that is exactly 1, the usual
+// `loss.backward()`), so forward+backward allocates one gradient and touches it once. A second
+// backward through a retained graph, and every backward traced by torch.compile, calls the
+// registered op ganzoo::bce_with_logits_backward instead (out of place, or recomputing).
+// With grad mode on (create_graph=True) and for the target's gradient: the same math as
+// differentiable ATen ops, so double backward and target gradients are exact, never silently
+// zero. weight and pos_weight are not differentiable (as in PyTorch); asking raises.
 #include <ATen/ATen.h>
+#include <ATen/TensorSubclassLikeUtils.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/csrc/autograd/autograd_not_implemented_fallback.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/library.h>
 
 #include <optional>
+#include <string>
 #include <tuple>
 
 #include "ganzoo/bce_problem.h"
@@ -65,6 +69,41 @@ backward_op() {
 }
 
 OptTensor opt(const at::Tensor& t) { return t.defined() ? OptTensor(t) : OptTensor(); }
+
+// Stores the gradient the forward wrote, for the first backward to take over (see take_stored).
+// Kept out of save_for_backward so that the backward can own it: a SavedVariable would keep a
+// reference for the graph's lifetime and force a copy. Its version is checked instead.
+void put_stored(AutogradContext* ctx, const std::string& key, const at::Tensor& grad) {
+  ctx->saved_data[key] = grad;
+  ctx->saved_data[key + "_version"] = static_cast<int64_t>(grad._version());
+}
+
+// The stored gradient, removed from the context (undefined if there is none or an earlier
+// backward took it): a later backward through a retained graph recomputes instead.
+at::Tensor take_stored(AutogradContext* ctx, const std::string& key) {
+  auto it = ctx->saved_data.find(key);
+  if (it == ctx->saved_data.end()) return at::Tensor();
+  at::Tensor grad = std::move(it->second).toTensor();
+  ctx->saved_data.erase(it);
+  TORCH_CHECK(grad._version() == ctx->saved_data[key + "_version"].toInt(),
+              "ganzoo.ops: the gradient output of a ganzoo loss op was modified in place before "
+              "backward; clone it before modifying it");
+  return grad;
+}
+
+// d loss / d logits from the stored gradient, in its own buffer, when that is safe: real
+// tensors (not ones torch.compile is tracing) of one dtype and device, and grad_loss either one
+// element or the gradient's shape. Undefined otherwise (then the registered op does it).
+at::Tensor scale_stored_in_place(at::Tensor stored, const at::Tensor& grad_loss) {
+  const bool reusable = !at::isTensorSubclassLike(stored) && !at::isTensorSubclassLike(grad_loss) &&
+                        grad_loss.scalar_type() == stored.scalar_type() &&
+                        grad_loss.device() == stored.device() &&
+                        (grad_loss.numel() == 1 || grad_loss.sizes() == stored.sizes());
+  if (!reusable) return at::Tensor();
+  // A host-side 1 needs no multiply (reading a CUDA scalar would synchronise: multiply there).
+  if (grad_loss.numel() == 1 && grad_loss.is_cpu() && grad_loss.item<double>() == 1.0) return stored;
+  return stored.mul_(grad_loss);
+}
 
 void reject_weight_grad(bool needed, const char* name) {
   TORCH_CHECK(!needed, "ganzoo.ops.bce_with_logits: ", name,
@@ -117,14 +156,15 @@ class BceWithLogitsFunction : public torch::autograd::Function<BceWithLogitsFunc
     ctx->saved_data["target_value"] = target_value;
     ctx->saved_data["reduction"] = reduction;
     ctx->save_for_backward({logits, target.value_or(at::Tensor()), weight.value_or(at::Tensor()),
-                            pos_weight.value_or(at::Tensor()), with_grad ? grad : at::Tensor()});
+                            pos_weight.value_or(at::Tensor())});
+    if (with_grad) put_stored(ctx, "grad", grad);
     return {loss, grad};
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const variable_list saved = ctx->get_saved_variables();
     const at::Tensor &logits = saved[0], &target = saved[1], &weight = saved[2],
-                     &pos_weight = saved[3], &stored = saved[4];
+                     &pos_weight = saved[3];
     // needs_input_grad counts only the tensors that were passed: logits, then the present ones.
     size_t edge = 1;
     const bool need_target = target.defined() && ctx->needs_input_grad(edge++);
@@ -138,8 +178,12 @@ class BceWithLogitsFunction : public torch::autograd::Function<BceWithLogitsFunc
     const int64_t reduction = ctx->saved_data["reduction"].toInt();
     if (need_logits && !at::GradMode::is_enabled()) {
       at::AutoDispatchBelowADInplaceOrView below;  // grad mode is off: skip the Autograd key
-      grads[0] = backward_op().call(grad_loss, logits, opt(target), target_value, opt(weight),
-                                    opt(pos_weight), reduction, opt(stored));
+      at::Tensor stored = take_stored(ctx, "grad");
+      if (stored.defined()) grads[0] = scale_stored_in_place(stored, grad_loss);
+      if (!grads[0].defined()) {
+        grads[0] = backward_op().call(grad_loss, logits, opt(target), target_value, opt(weight),
+                                      opt(pos_weight), reduction, opt(stored));
+      }
       need_logits = false;
     }
     if (need_logits || need_target) {
@@ -164,8 +208,11 @@ class GanPairBceFunction : public torch::autograd::Function<GanPairBceFunction> 
     ctx->set_materialize_grads(false);
     ctx->saved_data["real_target"] = real_target;
     ctx->saved_data["fake_target"] = fake_target;
-    ctx->save_for_backward({real_logits, fake_logits, with_grad ? grad_real : at::Tensor(),
-                            with_grad ? grad_fake : at::Tensor()});
+    ctx->save_for_backward({real_logits, fake_logits});
+    if (with_grad) {
+      put_stored(ctx, "grad_real", grad_real);
+      put_stored(ctx, "grad_fake", grad_fake);
+    }
     return {loss, grad_real, grad_fake};
   }
 
@@ -177,13 +224,18 @@ class GanPairBceFunction : public torch::autograd::Function<GanPairBceFunction> 
     const double targets[2] = {ctx->saved_data["real_target"].toDouble(),
                                ctx->saved_data["fake_target"].toDouble()};
     const bool grad_mode = at::GradMode::is_enabled();
+    const char* keys[2] = {"grad_real", "grad_fake"};
     for (size_t i = 0; i < 2; ++i) {
       if (!ctx->needs_input_grad(i)) continue;
       const at::Tensor& logits = saved[i];
       if (!grad_mode) {
         at::AutoDispatchBelowADInplaceOrView below;
-        grads[i] = backward_op().call(grad_loss, logits, std::nullopt, targets[i], std::nullopt,
-                                      std::nullopt, kMean, opt(saved[2 + i]));
+        at::Tensor stored = take_stored(ctx, keys[i]);
+        if (stored.defined()) grads[i] = scale_stored_in_place(stored, grad_loss);
+        if (!grads[i].defined()) {
+          grads[i] = backward_op().call(grad_loss, logits, std::nullopt, targets[i], std::nullopt,
+                                        std::nullopt, kMean, opt(stored));
+        }
       } else {
         grads[i] = std::get<0>(formula_grads(grad_loss, logits, at::Tensor(), targets[i],
                                              at::Tensor(), at::Tensor(), kMean, true, false));

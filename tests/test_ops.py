@@ -160,11 +160,53 @@ def test_empty_inputs(reduction):
     assert ops.gan_pair_bce(torch.zeros(0), torch.zeros(3)).isnan()
 
 
-def test_default_split_stores_small_gradients_and_recomputes_huge_ones():
-    assert _registration.save_gradient(torch.empty(1000))
-    assert not _registration.save_gradient(torch.empty(2**23))  # 32 MiB of float32
-    assert not _registration.save_gradient(torch.empty(2**22), torch.empty(2**22))
-    assert _registration.save_gradient(torch.empty(2**22, dtype=torch.half))
+def test_backward_hands_over_the_stored_gradient_without_a_copy():
+    x = torch.randn(300, requires_grad=True)
+    with torch.profiler.profile() as prof:
+        ops.bce_with_logits(x, 1.0).backward()
+    names = {event.key for event in prof.key_averages()}
+    assert "ganzoo::bce_with_logits_backward" not in names and "aten::mul" not in names
+    torch.testing.assert_close(x.grad, (torch.sigmoid(x) - 1).detach() / 300)
+
+
+@pytest.mark.parametrize("upstream", [1.0, 3.0, -0.5])
+def test_upstream_gradients_scale_the_stored_gradient(upstream):
+    logits, target = torch.randn(4, 6, dtype=torch.float64), torch.rand(4, 6, dtype=torch.float64)
+    for reduction in ("mean", "sum", "none"):
+        x = logits.clone().requires_grad_()
+        loss = ops.bce_with_logits(x, target, reduction=reduction)
+        (loss * upstream).sum().backward()
+        expected = oracle(logits, target, reduction=reduction)[1][0]
+        torch.testing.assert_close(x.grad, expected * upstream, rtol=1e-10, atol=1e-12)
+
+
+def test_retained_graph_gives_the_same_gradient_every_time():
+    """The first backward takes the stored gradient; later ones recompute it."""
+    logits, target = torch.randn(50, dtype=torch.float64), torch.rand(50, dtype=torch.float64)
+    for fn in (lambda x: ops.bce_with_logits(x, target), lambda x: ops.gan_pair_bce(x, x.flip(0))):
+        x = logits.clone().requires_grad_()
+        loss = fn(x)
+        first = torch.autograd.grad(loss, x, retain_graph=True)[0]
+        first.mul_(100.0)  # the caller owns what backward returned
+        second = torch.autograd.grad(loss, x)[0]
+        torch.testing.assert_close(first / 100.0, second, rtol=1e-12, atol=0)
+    torch.testing.assert_close(second, oracle(logits, 1.0)[1][0] + oracle(logits.flip(0), 0.0)[1][0].flip(0))
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = torch.randn(20, requires_grad=True)
+    ops.bce_with_logits(x, 1.0).backward()
+    first = x.grad.clone()
+    ops.bce_with_logits(x, 1.0).backward()
+    torch.testing.assert_close(x.grad, 2 * first)
+
+
+def test_modifying_the_ops_gradient_output_before_backward_is_an_error():
+    x = torch.randn(10, requires_grad=True)
+    loss, grad = torch.ops.ganzoo.bce_with_logits.default(x, None, 1.0, None, None, 1, True)
+    grad.zero_()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
 
 
 def test_non_contiguous_and_offset_views():

@@ -60,7 +60,7 @@ def bce_with_logits(
         target_tensor, target_value = target, 0.0
     else:
         target_tensor, target_value = None, _scalar_target(target)
-    with_grad = logits.requires_grad and torch.is_grad_enabled() and _registration.save_gradient(logits)
+    with_grad = _registration.SAVE_GRADIENT and logits.requires_grad and torch.is_grad_enabled()
     return torch.ops.ganzoo.bce_with_logits.default(
         logits, target_tensor, target_value, weight, pos_weight, code, with_grad
     )[0]
@@ -85,9 +85,9 @@ def gan_pair_bce(
     if _backends.backend_for(real_logits.device.type) == "reference":
         return reference.gan_pair_bce(real_logits, fake_logits, real_target, fake_target)
     with_grad = (
-        (real_logits.requires_grad or fake_logits.requires_grad)
+        _registration.SAVE_GRADIENT
+        and (real_logits.requires_grad or fake_logits.requires_grad)
         and torch.is_grad_enabled()
-        and _registration.save_gradient(real_logits, fake_logits)
     )
     return torch.ops.ganzoo.gan_pair_bce.default(real_logits, fake_logits, real_target, fake_target, with_grad)[0]
 

@@ -6,13 +6,12 @@ GAN batch sizes (csrc/README.md has the numbers). The backward calls the registe
 ``ganzoo::bce_with_logits_backward``, whose fake kernel is here, so ``torch.compile`` traces
 forward and backward alike.
 
-Forward/backward split, chosen by measurement (csrc/README.md has the numbers): by default
-the forward kernel also writes d loss / d logits for a unit upstream gradient, from the same
-exp(-|x|) as the loss, and the backward is one multiply by the upstream gradient. On the CPU,
-for gradients of 32 MiB and more, the backward instead recomputes the gradient with the
-upstream gradient folded into the weight: a buffer that large comes fresh from the kernel on
-every call (glibc maps such blocks anew), and its page faults cost more than the exponentials
-the store saves. ``SAVE_GRADIENT`` overrides the choice (the benchmarks measure both).
+Forward/backward split, chosen by measurement (csrc/README.md has the numbers): the forward
+kernel also writes d loss / d logits for a unit upstream gradient, from the same exp(-|x|) as
+the loss, and the first backward takes that buffer over, scaling it in place (not at all for
+the usual upstream gradient of exactly 1). Forward+backward thus reads each input once and
+writes one gradient. ``SAVE_GRADIENT = False`` makes the backward recompute the gradient
+instead (the tests and the benchmarks keep that path measured).
 
 Double backward (``create_graph=True``) and gradients for the target go through a
 differentiable formula of the same math in ATen ops (in the C++ backward), so they are exact
@@ -27,19 +26,7 @@ import torch
 
 _NONE = 0
 
-SAVE_GRADIENT: bool | None = None  # None: decide per call (save_gradient); True / False: always
-_STORE_LIMIT_BYTES = 32 * 2**20  # glibc's largest mmap threshold: bigger blocks fault in anew
-
-
-def save_gradient(*logits) -> bool:
-    """Whether the forward should write the gradient (else the backward recomputes it)."""
-    if SAVE_GRADIENT is not None:
-        return SAVE_GRADIENT
-    first = logits[0]
-    if not first.is_cpu:
-        return True
-    numel = first.numel() if len(logits) == 1 else sum(x.numel() for x in logits)
-    return numel * first.element_size() < _STORE_LIMIT_BYTES
+SAVE_GRADIENT = True  # False: the backward recomputes the gradient (tests, benchmarks)
 
 
 def _bce_fake(logits, target, target_value, weight, pos_weight, reduction, with_grad):
