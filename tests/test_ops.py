@@ -201,6 +201,21 @@ def test_gradients_accumulate_across_backward_calls():
     torch.testing.assert_close(x.grad, 2 * first)
 
 
+def test_outputs_of_32_mib_and_more_are_right():
+    """Outputs this large come from the huge-page allocator (csrc/cpu/output_buffer.cpp)."""
+    n = 2**23  # 32 MiB of float32
+    x = torch.linspace(-30, 30, n).requires_grad_()
+    per_element = ops.bce_with_logits(x, 0.25, reduction="none")
+    ops.bce_with_logits(x, 0.25).backward()
+    x64 = x.detach().double().requires_grad_()
+    expected = F.binary_cross_entropy_with_logits(x64, torch.full_like(x64, 0.25), reduction="none")
+    expected.mean().backward()
+    torch.testing.assert_close(per_element.double(), expected.detach(), rtol=2e-5, atol=2e-6)
+    torch.testing.assert_close(x.grad.double(), x64.grad, rtol=2e-5, atol=1e-12)
+    x.grad.add_(1.0).resize_(4)  # an ordinary tensor: in place, resizable
+    assert x.grad.shape == (4,)
+
+
 def test_modifying_the_ops_gradient_output_before_backward_is_an_error():
     x = torch.randn(10, requires_grad=True)
     loss, grad = torch.ops.ganzoo.bce_with_logits.default(x, None, 1.0, None, None, 1, True)

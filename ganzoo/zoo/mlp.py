@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator, Generator
 from ganzoo.zoo.datakind import check_data_kind
+from ganzoo.zoo.latent import GaussianMixturePrior
 
 _ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU}
 
@@ -42,6 +43,8 @@ class MLPGenerator(Generator):
     output: "tanh" or "linear"; default tanh for bounded data (images), linear otherwise.
         "sigmoid" (bounded data only) is mapped to [-1, 1] as ``2 * sigmoid(x) - 1``.
     data_kind: "any", "points" or "images": refuse other data when built.
+    latent_components: 0 for a standard-normal latent; else the number of components of a
+        Gaussian-mixture latent prior (``ganzoo.zoo.latent``), each of std ``latent_std``.
     """
 
     summary = "MLP generator: latent -> 256 -> 512 -> 1024 -> data, LeakyReLU + BatchNorm"
@@ -56,9 +59,12 @@ class MLPGenerator(Generator):
         activation: str = "leaky_relu",
         output: str | None = None,
         data_kind: str = "any",
+        latent_components: int = 0,
+        latent_std: float = 0.1,
     ):
         super().__init__(data, latent_dim, num_classes)
         check_data_kind(data, data_kind, "this MLP generator")
+        self.prior = GaussianMixturePrior(self.latent_dim, latent_components, latent_std) if latent_components else None
         output = output or ("tanh" if data.bounded else "linear")
         if output not in ("tanh", "linear", "sigmoid"):
             raise ValueError(f"output must be 'tanh', 'linear' or 'sigmoid', got {output!r}")
@@ -84,6 +90,11 @@ class MLPGenerator(Generator):
         elif output == "sigmoid":
             layers.append(nn.Sigmoid())
         self.net = nn.Sequential(*layers)
+
+    def sample_latent(self, n, generator=None, device=None):
+        if self.prior is None:
+            return super().sample_latent(n, generator, device)
+        return self.prior.sample(n, generator).to(device or self.prior.centres.device)
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         out = self.net(with_labels(z, labels, self.num_classes))
