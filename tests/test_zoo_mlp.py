@@ -76,3 +76,27 @@ def test_relu_layers_start_with_he_initialisation():
     G = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=100, hidden=(2000,), activation="relu")
     assert abs(G.net[0].weight.std().item() - (2 / 100) ** 0.5) < 0.01
     assert G.net[0].bias.abs().max() == 0
+
+
+def test_mixture_prior_draws_near_its_fixed_centres():
+    G = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=3, latent_components=5, latent_std=0.01)
+    z = G.sample_latent(400, torch.Generator().manual_seed(0))
+    assert z.shape == (400, 3)
+    distance = torch.cdist(z, G.prior.centres).min(dim=1).values
+    assert distance.max() < 0.1  # every draw sits within 10 std of a centre
+    assert len(torch.cdist(z, G.prior.centres).argmin(dim=1).unique()) == 5
+    again = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=3, latent_components=5, latent_std=0.01)
+    assert torch.equal(again.prior.centres, G.prior.centres)  # fixed by construction, not by the run
+    assert torch.equal(z, again.sample_latent(400, torch.Generator().manual_seed(0)))
+
+
+def test_mixture_prior_centres_travel_with_the_state_dict():
+    G = MLPGenerator(DataInfo((2,), bounded=False), latent_dim=2, latent_components=4)
+    assert "prior.centres" in G.state_dict()
+
+
+@pytest.mark.parametrize("kwargs, words", [({"latent_components": -1}, "at least one"),
+                                           ({"latent_components": 3, "latent_std": 0.0}, "positive")])
+def test_mixture_prior_bad_settings_are_clear_errors(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        MLPGenerator(DataInfo((2,), bounded=False), **kwargs)
