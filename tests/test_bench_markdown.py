@@ -16,6 +16,12 @@ def test_a_busy_machine_is_flagged():
     assert "not fit to publish" not in markdown.results_markdown(document(load=0.2))
 
 
+def test_the_runs_own_load_at_the_end_does_not_mark_it_busy():
+    doc = document(load=0.2)
+    doc["load_average_end"] = [1.9, 1.2, 0.8]  # two benchmark threads on two cores
+    assert not markdown.is_busy(doc)
+
+
 def test_gpu_line_names_driver_and_cuda():
     doc = document(device="cuda")
     doc["machine"].update(gpu="NVIDIA H100", gpu_driver="550.1", cuda="12.4")
