@@ -40,6 +40,21 @@ def test_resume_is_bit_identical_to_an_uninterrupted_run(tmp_path, tiny):
         assert torch.equal(a[key], b[key]), key
 
 
+def test_linear_lr_decay_reaches_zero_and_resumes_exactly(tmp_path, tiny):
+    settings = {**tiny, "steps": 20, "lr_decay": "linear", "d_lr": 4e-4, "checkpoint_every": 10,
+                "keep_checkpoints": 5}
+    straight = start_run("vanilla-mlp", tmp_path / "straight", settings)
+    straight.fit()
+    # set before the last step: 1/20 of the configured rates
+    assert straight.opt_g.param_groups[0]["lr"] == pytest.approx(straight.config.lr / 20)
+    assert straight.opt_d.param_groups[0]["lr"] == pytest.approx(4e-4 / 20)
+    start_run("vanilla-mlp", tmp_path / "split", settings).fit()
+    resume_run(tmp_path / "split", {"steps": 20}, checkpoint="10").fit()
+    a, b = _weights(tmp_path / "straight", 20), _weights(tmp_path / "split", 20)
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
 def test_resume_drops_metrics_logged_after_the_checkpoint(tmp_path, tiny):
     out = tmp_path / "run"
     start_run("vanilla-mlp", out, {**tiny, "steps": 15, "checkpoint_every": 10}).fit()

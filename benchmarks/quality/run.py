@@ -52,12 +52,14 @@ _TUNED = {"generator.hidden": [128, 128, 128], "generator.batchnorm": False, "di
           "batch_size": 256, "lr": 1e-3, "ema": 0.999, "objective.r1_gamma": 0.01}
 MODE_CONFIGS = {
     "ring8": {
+        "mixture": ("r1-gan-mlp-mixture", {}),
         "r1-tuned": ("r1-gan-mlp", {**_TUNED, "latent_dim": 2, "steps": 10_000}),
         "vanilla-mlp": ("vanilla-mlp", {"steps": 5000}),
         "r1-gan-mlp": ("r1-gan-mlp", {}),
         "wgan-gp-mlp": ("wgan-gp-mlp", {}),
     },
     "grid25": {
+        "mixture": ("r1-gan-mlp-mixture", {}),
         "r1-tuned": ("r1-gan-mlp", {**_TUNED, "generator.hidden": [128, 128], "latent_dim": 2, "steps": 12_000}),
         "vanilla-mlp": ("vanilla-mlp", {"steps": 5000}),
         "r1-gan-mlp": ("r1-gan-mlp", {}),
@@ -114,6 +116,17 @@ def train_and_evaluate(model: str, data: str, seed: int, overrides: dict, workdi
             "batch_size": trainer.config.batch_size, "d_steps": trainer.config.d_steps, "metrics": result}
 
 
+def data_reference(data: str) -> dict:
+    """The protocol applied to 2 500 points of the data itself: what a perfect generator scores
+    (about 98.9 % high quality, the mass of a 2-D Gaussian within 3 std)."""
+    from ganzoo import registry
+    from ganzoo.metrics.modes import mode_coverage
+
+    dataset = registry.create("dataset", data)
+    points = dataset.to_data_space(dataset.test_split()[0]).numpy()
+    return mode_coverage(points, dataset.modes.numpy(), dataset.mode_std)
+
+
 def spread(values: list[float | None]) -> dict:
     values = [v for v in values if v is not None]
     if not values:
@@ -151,6 +164,11 @@ def summarise_digits(runs: list[dict]) -> dict:
             "wall_s": spread([r["wall_s"] for r in runs])}
 
 
+def _median_load(runs: list[dict]) -> str:
+    loads = [r["load_1min"][0] for r in runs if r.get("load_1min")]
+    return f"{statistics.median(loads):.1f}" if loads else "—"
+
+
 def _pm(s: dict, digits: int = 2, spread_shown: bool = True) -> str:
     if s["mean"] is None:
         return "n/a"
@@ -167,7 +185,8 @@ def write_markdown(results: dict, path: Path) -> None:
         f"Written by `benchmarks/quality/run.py` on {env['date']} — {env['cpus']} CPU cores, one torch thread per run, "
         f"torch {env['torch']}; {env.get('parallel_processes', 1)} benchmark process(es) at once; 1/5/15-minute "
         f"load average at start {env['load_start']}, at end {env['load_end']} (the highest over the processes). "
-        "The machine was shared with other work, so wall times are pessimistic.",
+        "Rows may come from separate runs merged with `--merge`; `load` is the median 1-minute load average at the "
+        "start of a row's runs, so wall times at a load above the core count are pessimistic.",
         "",
         "Mode protocol (PacGAN/VEEGAN): 2 500 samples; high quality = within 3 std of the nearest mode; "
         "reverse KL of the high-quality samples' mode histogram against uniform (empty modes count 0·log 0 = 0). "
@@ -178,16 +197,21 @@ def write_markdown(results: dict, path: Path) -> None:
     for data in ("ring8", "grid25"):
         if data not in results["modes"]:
             continue
-        lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | wall s | bar |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | wall s | load | bar |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for label, entry in results["modes"][data].items():
             s, r0 = entry["summary"], entry["runs"][0]
             lines.append(f"| {label} (`{entry['model']}`) | {len(entry['runs'])} | {r0['steps']} × {r0['batch_size']} "
                          f"({r0['d_steps']}) | {_pm(s['modes'], 1)} | {_pm(s['high_quality'], 1)} | "
-                         f"{_pm(s['reverse_kl'], 3)} | {_pm(s['wall_s'], 0)} | {entry['bar_met']}/{len(entry['runs'])} |")
+                         f"{_pm(s['reverse_kl'], 3)} | {_pm(s['wall_s'], 0)} | {_median_load(entry['runs'])} | "
+                         f"{entry['bar_met']}/{len(entry['runs'])} |")
+        ref = results.get("reference", {}).get(data)
+        if ref:
+            lines.append(f"| *the data itself (2 500 test points)* | — | — | {ref['modes']} | "
+                         f"{100 * ref['high_quality']:.1f} | {ref['reverse_kl']:.3f} | — | — | — |")
         for row in PUBLISHED[data]:
             kl = "—" if row["reverse_kl"] is None else f"{row['reverse_kl']:.2f}"
-            lines.append(f"| *{row['label']}* | 10 | hundreds of epochs | {row['modes']} | {row['high_quality']} | {kl} | — | — |")
+            lines.append(f"| *{row['label']}* | 10 | hundreds of epochs | {row['modes']} | {row['high_quality']} | {kl} | — | — | — |")
         lines.append("")
         for label, entry in results["modes"][data].items():
             lines.append(f"- {label}: `{entry['model']}` with `{json.dumps(entry['overrides'])}`")
@@ -227,11 +251,12 @@ def merge(paths: list[Path], out: Path) -> int:
     parts = [json.loads(Path(p).read_text()) for p in paths]
     merged = parts[0]
     env = merged["environment"]
-    env["parallel_processes"] = len(parts)
+    env["parallel_processes"] = sum(p["environment"].get("parallel_processes", 1) for p in parts)
     for part in parts[1:]:
         for data, entries in part["modes"].items():
             merged["modes"].setdefault(data, {}).update(entries)
         merged["digits"].update(part["digits"])
+        merged.setdefault("reference", {}).update(part.get("reference", {}))
         merged["failures"] += part["failures"]
         for key in ("load_start", "load_end"):
             env[key] = [max(a, b) for a, b in zip(env[key], part["environment"][key])]
@@ -270,6 +295,7 @@ def main(argv=None) -> int:
         for data in ("ring8", "grid25"):
             if data not in only:
                 continue
+            results.setdefault("reference", {})[data] = data_reference(data)
             for label, (model, overrides) in MODE_CONFIGS[data].items():
                 if chosen and label not in chosen:
                     continue

@@ -37,6 +37,9 @@ class TrainConfig:
     d_lr: float | None = None
     betas: tuple[float, float] = (0.5, 0.999)
     momentum: float = 0.0
+    #: learning-rate schedule of both players: "none" (constant) or "linear" (from lr down
+    #: to 0 at ``steps``; a resume with more steps stretches what is left of it)
+    lr_decay: str = "none"
     #: generator EMA decay (0 = off); when on, samples come from the averaged weights
     ema: float = 0.0
     #: condition on the data's labels (needs a labelled dataset and a conditional model)
@@ -80,6 +83,7 @@ class TrainConfig:
             (self.d_lr is None or self.d_lr > 0, "d_lr must be > 0"),
             (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
+            (self.lr_decay in ("none", "linear"), "lr_decay must be none or linear"),
             (len(self.betas) == 2, "betas takes two numbers, e.g. betas=0.5,0.999"),
             (min(self.log_every, self.sample_every, self.checkpoint_every, self.keep_checkpoints) >= 1,
              "log_every, sample_every, checkpoint_every and keep_checkpoints must be >= 1"),

@@ -74,6 +74,8 @@ class Trainer:
         """One generator update after ``d_steps`` discriminator updates. Returns detached
         (d_loss, g_loss, mean D(real), mean D(fake)) of the last discriminator update."""
         G, D, objective, cfg = self.G, self.D, self.objective, self.config
+        if cfg.lr_decay == "linear":
+            self._set_learning_rates(1.0 - self.step / max(cfg.steps, 1))
         for k in range(cfg.d_steps):
             real, labels = self._batch()
             z = G.sample_latent(cfg.batch_size, self.latent_rng, self.device)
@@ -102,6 +104,13 @@ class Trainer:
             d_real = torch.sigmoid(real_logits.detach().float()).mean()
             d_fake = torch.sigmoid(fake_logits.detach().float()).mean()
         return d_loss.detach(), g_loss.detach(), d_real, d_fake
+
+    def _set_learning_rates(self, scale: float) -> None:
+        """Both players' learning rates at ``scale`` times the configured ones. A function of
+        the step alone, so a resumed run continues the same schedule."""
+        for opt, base in ((self.opt_g, self.config.lr), (self.opt_d, self.config.d_lr or self.config.lr)):
+            for group in opt.param_groups:
+                group["lr"] = base * scale
 
     @torch.no_grad()
     def _update_ema(self) -> None:
