@@ -190,7 +190,7 @@ r1_gan_mlp_mixture = ModelSpec(
     objective="non-saturating",
     summary="2-D GAN with a mixture-of-Gaussians latent prior, light lazy R1, EMA, linear lr decay",
     generator_kwargs={"hidden": (128, 128, 128), "batchnorm": False, "data_kind": "points",
-                      "latent_components": 100, "latent_std": 0.1},
+                      "latent_components": 100, "latent_std": 0.05},
     discriminator_kwargs={"hidden": (128, 128), "data_kind": "points"},
     objective_kwargs={"r1_gamma": 0.01, "r1_every": 16},
     defaults={"data": "ring8", "latent_dim": 8, "batch_size": 256, "steps": 30_000, "optimizer": "adam",
