@@ -105,6 +105,16 @@ at::Tensor scale_stored_in_place(at::Tensor stored, const at::Tensor& grad_loss)
   return stored.mul_(grad_loss);
 }
 
+// d loss / d logits with grad mode off: the stored gradient taken over when there is one and
+// that is safe, else `op(stored)`, a call of the registered backward op.
+template <typename BackwardOp>
+at::Tensor logits_grad(AutogradContext* ctx, const std::string& key, const at::Tensor& grad_loss,
+                       BackwardOp op) {
+  at::Tensor stored = take_stored(ctx, key);
+  at::Tensor grad = stored.defined() ? scale_stored_in_place(stored, grad_loss) : at::Tensor();
+  return grad.defined() ? grad : op(opt(stored));
+}
+
 void reject_weight_grad(bool needed, const char* name) {
   TORCH_CHECK(!needed, "ganzoo.ops.bce_with_logits: ", name,
               " requires grad, but the loss is not differentiable with respect to ", name,
@@ -178,12 +188,10 @@ class BceWithLogitsFunction : public torch::autograd::Function<BceWithLogitsFunc
     const int64_t reduction = ctx->saved_data["reduction"].toInt();
     if (need_logits && !at::GradMode::is_enabled()) {
       at::AutoDispatchBelowADInplaceOrView below;  // grad mode is off: skip the Autograd key
-      at::Tensor stored = take_stored(ctx, "grad");
-      if (stored.defined()) grads[0] = scale_stored_in_place(stored, grad_loss);
-      if (!grads[0].defined()) {
-        grads[0] = backward_op().call(grad_loss, logits, opt(target), target_value, opt(weight),
-                                      opt(pos_weight), reduction, opt(stored));
-      }
+      grads[0] = logits_grad(ctx, "grad", grad_loss, [&](const OptTensor& stored) {
+        return backward_op().call(grad_loss, logits, opt(target), target_value, opt(weight),
+                                  opt(pos_weight), reduction, stored);
+      });
       need_logits = false;
     }
     if (need_logits || need_target) {
@@ -230,12 +238,10 @@ class GanPairBceFunction : public torch::autograd::Function<GanPairBceFunction> 
       const at::Tensor& logits = saved[i];
       if (!grad_mode) {
         at::AutoDispatchBelowADInplaceOrView below;
-        at::Tensor stored = take_stored(ctx, keys[i]);
-        if (stored.defined()) grads[i] = scale_stored_in_place(stored, grad_loss);
-        if (!grads[i].defined()) {
-          grads[i] = backward_op().call(grad_loss, logits, std::nullopt, targets[i], std::nullopt,
-                                        std::nullopt, kMean, opt(stored));
-        }
+        grads[i] = logits_grad(ctx, keys[i], grad_loss, [&](const OptTensor& stored) {
+          return backward_op().call(grad_loss, logits, std::nullopt, targets[i], std::nullopt,
+                                    std::nullopt, kMean, stored);
+        });
       } else {
         grads[i] = std::get<0>(formula_grads(grad_loss, logits, at::Tensor(), targets[i],
                                              at::Tensor(), at::Tensor(), kMean, true, false));

@@ -75,6 +75,9 @@ def assert_close(actual, expected, dtype):
     rtol, atol = TOL[dtype]
     assert actual.dtype == dtype
     assert actual.shape == expected.shape
+    # A value past the dtype's range is inf in that dtype (a float16 sum of 40 000 losses can be)
+    rounded = expected.to(dtype).double()
+    expected = torch.where(rounded.isinf() & expected.isfinite(), rounded, expected)
     torch.testing.assert_close(actual.double(), expected, rtol=rtol, atol=atol, equal_nan=True)
 
 

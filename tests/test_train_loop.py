@@ -55,6 +55,14 @@ def test_linear_lr_decay_reaches_zero_and_resumes_exactly(tmp_path, tiny):
         assert torch.equal(a[key], b[key]), key
 
 
+def test_a_new_lr_on_resume_takes_effect(tmp_path, tiny):
+    start_run("vanilla-mlp", tmp_path / "run", {**tiny, "steps": 10}).fit()
+    resumed = resume_run(tmp_path / "run", {"steps": 12, "lr": 1e-5})
+    resumed.fit()
+    assert [group["lr"] for group in resumed.opt_g.param_groups] == [1e-5]
+    assert [group["lr"] for group in resumed.opt_d.param_groups] == [1e-5]
+
+
 def test_resume_drops_metrics_logged_after_the_checkpoint(tmp_path, tiny):
     out = tmp_path / "run"
     start_run("vanilla-mlp", out, {**tiny, "steps": 15, "checkpoint_every": 10}).fit()

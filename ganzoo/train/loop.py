@@ -74,8 +74,9 @@ class Trainer:
         """One generator update after ``d_steps`` discriminator updates. Returns detached
         (d_loss, g_loss, mean D(real), mean D(fake)) of the last discriminator update."""
         G, D, objective, cfg = self.G, self.D, self.objective, self.config
-        if cfg.lr_decay == "linear":
-            self._set_learning_rates(1.0 - self.step / max(cfg.steps, 1))
+        # Set every step from the configuration: a resume with a new lr takes effect (the
+        # optimizer state it restores holds the old one).
+        self._set_learning_rates(1.0 - self.step / max(cfg.steps, 1) if cfg.lr_decay == "linear" else 1.0)
         for k in range(cfg.d_steps):
             real, labels = self._batch()
             z = G.sample_latent(cfg.batch_size, self.latent_rng, self.device)

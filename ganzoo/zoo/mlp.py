@@ -64,7 +64,9 @@ class MLPGenerator(Generator):
     ):
         super().__init__(data, latent_dim, num_classes)
         check_data_kind(data, data_kind, "this MLP generator")
-        self.prior = GaussianMixturePrior(self.latent_dim, latent_components, latent_std) if latent_components else None
+        self.prior = None
+        if latent_components:
+            self.prior = GaussianMixturePrior(self.latent_dim, latent_components, latent_std)
         output = output or ("tanh" if data.bounded else "linear")
         if output not in ("tanh", "linear", "sigmoid"):
             raise ValueError(f"output must be 'tanh', 'linear' or 'sigmoid', got {output!r}")
