@@ -9,6 +9,7 @@ changed with ``--set``; the objectives' regularizers are described in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ganzoo.api import ModelSpec
@@ -183,20 +184,16 @@ r1_gan_mlp_ema = ModelSpec(
 # r1-gan-mlp-ema's networks and game, a Gaussian-mixture latent prior (100 components, fixed
 # centres, as in DeLiGAN) so that G need not put samples on bridges between modes, and a
 # linear learning-rate decay to zero that lets the samples settle onto the modes.
-r1_gan_mlp_mixture = ModelSpec(
+r1_gan_mlp_mixture = dataclasses.replace(
+    r1_gan_mlp_ema,
     name="r1-gan-mlp-mixture",
-    generator="mlp",
-    discriminator="mlp",
-    objective="non-saturating",
     summary="2-D GAN with a mixture-of-Gaussians latent prior, light lazy R1, EMA, linear lr decay",
-    generator_kwargs={"hidden": (128, 128, 128), "batchnorm": False, "data_kind": "points",
-                      "latent_components": 100, "latent_std": 0.05},
-    discriminator_kwargs={"hidden": (128, 128), "data_kind": "points"},
-    objective_kwargs={"r1_gamma": 0.01, "r1_every": 16},
-    defaults={"data": "ring8", "latent_dim": 8, "batch_size": 256, "steps": 30_000, "optimizer": "adam",
-              "lr": 1e-3, "betas": (0.0, 0.99), "d_steps": 1, "ema": 0.999, "lr_decay": "linear"},
+    generator_kwargs={**r1_gan_mlp_ema.generator_kwargs, "latent_components": 100, "latent_std": 0.05},
+    discriminator_kwargs=dict(r1_gan_mlp_ema.discriminator_kwargs),
+    objective_kwargs=dict(r1_gan_mlp_ema.objective_kwargs),
+    defaults={**r1_gan_mlp_ema.defaults, "latent_dim": 8, "steps": 30_000, "lr_decay": "linear"},
     paper=DELIGAN,
-    tags=("mlp", "2d", "r1", "ema", "mixture-prior"),
+    tags=(*r1_gan_mlp_ema.tags, "mixture-prior"),
 )
 
 cgan = ModelSpec(
