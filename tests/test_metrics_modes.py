@@ -49,3 +49,12 @@ def test_nearest_mode_on_the_grid():
 def test_no_samples_is_an_error():
     with pytest.raises(ValueError):
         mode_coverage(np.zeros((0, 2)), RING, 0.01)
+
+
+def test_spread_is_one_for_the_data_and_small_for_crowded_samples():
+    rng = np.random.default_rng(0)
+    points = RING[rng.integers(0, len(RING), 50_000)] + rng.normal(size=(50_000, 2)) * 0.01
+    assert abs(mode_coverage(points, RING, 0.01)["spread"] - 1.0) < 0.02
+    crowded = RING[rng.integers(0, len(RING), 1000)] + rng.normal(size=(1000, 2)) * 0.002
+    assert mode_coverage(crowded, RING, 0.01)["spread"] < 0.3
+    assert mode_coverage(RING[[1]] * 1.5, RING, 0.01)["spread"] is None  # no high-quality sample

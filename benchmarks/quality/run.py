@@ -120,7 +120,7 @@ def data_reference(data: str) -> dict:
     return mode_coverage(points, dataset.modes.numpy(), dataset.mode_std)
 
 
-def spread(values: list[float | None]) -> dict:
+def mean_std(values: list[float | None]) -> dict:
     values = [v for v in values if v is not None]
     if not values:
         return {"mean": None, "std": None, "min": None, "max": None}
@@ -131,10 +131,11 @@ def spread(values: list[float | None]) -> dict:
 def summarise_modes(runs: list[dict]) -> dict:
     cov = [r["metrics"]["mode_coverage"] for r in runs]
     return {
-        "modes": spread([c["modes"] for c in cov]),
-        "high_quality": spread([100 * c["high_quality"] for c in cov]),
-        "reverse_kl": spread([c["reverse_kl"] for c in cov]),
-        "wall_s": spread([r["wall_s"] for r in runs]),
+        "modes": mean_std([c["modes"] for c in cov]),
+        "high_quality": mean_std([100 * c["high_quality"] for c in cov]),
+        "reverse_kl": mean_std([c["reverse_kl"] for c in cov]),
+        "spread": mean_std([c.get("spread") for c in cov]),
+        "wall_s": mean_std([r["wall_s"] for r in runs]),
         "undefined_kl_runs": sum(c["reverse_kl"] is None for c in cov),
     }
 
@@ -147,14 +148,18 @@ def meets_bar(data: str, run: dict) -> bool:
 
 def summarise_digits(runs: list[dict]) -> dict:
     def get(key, sub):
-        return spread([r["metrics"].get(key, {}).get(sub) for r in runs])
+        return mean_std([r["metrics"].get(key, {}).get(sub) for r in runs])
 
     return {"parzen": get("parzen", "log_likelihood"), "parzen_stderr": get("parzen", "stderr"),
             "parzen_ceiling": get("parzen_reference", "log_likelihood"), "fid": get("classifier", "fid"),
             "fid_ceiling": get("classifier", "reference_fid"), "kid": get("classifier", "kid"),
-            "labels_covered": spread([r["metrics"].get("classifier", {}).get("labels", {}).get("covered")
+            "labels_covered": mean_std([r["metrics"].get("classifier", {}).get("labels", {}).get("covered")
                                       for r in runs]),
-            "wall_s": spread([r["wall_s"] for r in runs])}
+            "wall_s": mean_std([r["wall_s"] for r in runs])}
+
+
+def _fmt_spread(coverage: dict) -> str:
+    return "—" if coverage.get("spread") is None else f"{coverage['spread']:.2f}"
 
 
 def _median_load(runs: list[dict]) -> str:
@@ -190,21 +195,22 @@ def write_markdown(results: dict, path: Path) -> None:
     for data in ("ring8", "grid25"):
         if data not in results["modes"]:
             continue
-        lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | wall s | load | bar |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | spread | wall s | load | bar |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for label, entry in results["modes"][data].items():
             s, r0 = entry["summary"], entry["runs"][0]
             lines.append(f"| {label} (`{entry['model']}`) | {len(entry['runs'])} | {r0['steps']} × {r0['batch_size']} "
                          f"({r0['d_steps']}) | {_pm(s['modes'], 1)} | {_pm(s['high_quality'], 1)} | "
-                         f"{_pm(s['reverse_kl'], 3)} | {_pm(s['wall_s'], 0)} | {_median_load(entry['runs'])} | "
+                         f"{_pm(s['reverse_kl'], 3)} | {_pm(summarise_modes(entry['runs'])['spread'], 2)} | "
+                         f"{_pm(s['wall_s'], 0)} | {_median_load(entry['runs'])} | "
                          f"{entry['bar_met']}/{len(entry['runs'])} |")
         ref = results.get("reference", {}).get(data)
         if ref:
             lines.append(f"| *the data itself (2 500 test points)* | — | — | {ref['modes']} | "
-                         f"{100 * ref['high_quality']:.1f} | {ref['reverse_kl']:.3f} | — | — | — |")
+                         f"{100 * ref['high_quality']:.1f} | {ref['reverse_kl']:.3f} | {_fmt_spread(ref)} | — | — | — |")
         for row in PUBLISHED[data]:
             kl = "—" if row["reverse_kl"] is None else f"{row['reverse_kl']:.2f}"
-            lines.append(f"| *{row['label']}* | 10 | hundreds of epochs | {row['modes']} | {row['high_quality']} | {kl} | — | — | — |")
+            lines.append(f"| *{row['label']}* | 10 | hundreds of epochs | {row['modes']} | {row['high_quality']} | {kl} | — | — | — | — |")
         lines.append("")
         for label, entry in results["modes"][data].items():
             lines.append(f"- {label}: `{entry['model']}` with `{json.dumps(entry['overrides'])}`")

@@ -74,7 +74,8 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
         m = report["mode_coverage"]
         rows += [("modes captured", f"{m['modes']} / {m['total_modes']}"),
                  ("high quality", f"{100 * m['high_quality']:.1f} %"),
-                 ("reverse KL", _fmt(m["reverse_kl"], ".4f"))]
+                 ("reverse KL", _fmt(m["reverse_kl"], ".4f")),
+                 ("spread (data = 1)", _fmt(m.get("spread"), ".3f"))]
     if "parzen" in report:
         for key, label in (("parzen", "Parzen log-lik."), ("parzen_reference", "  real data (ceiling)")):
             p = report[key]
