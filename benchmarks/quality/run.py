@@ -180,11 +180,12 @@ def write_markdown(results: dict, path: Path) -> None:
     lines = [
         "# Quality benchmarks",
         "",
-        f"Written by `benchmarks/quality/run.py` on {env['date']} — {env['cpus']} CPU cores, one torch thread per run, "
-        f"torch {env['torch']}; {env.get('parallel_processes', 1)} benchmark process(es) at once; 1/5/15-minute "
-        f"load average at start {env['load_start']}, at end {env['load_end']} (the highest over the processes). "
-        "Rows may come from separate runs merged with `--merge`; `load` is the median 1-minute load average at the "
-        "start of a row's runs, so wall times at a load above the core count are pessimistic.",
+        f"Written by `benchmarks/quality/run.py` — {env['cpus']} CPU cores, one torch thread per run, "
+        f"torch {env['torch']}. From the runs "
+        + "; ".join(f"{r['date']} (1/5/15-minute load average {r['load_start']} at start, {r['load_end']} at end)"
+                    for r in _runs(env))
+        + ". `load` in the tables is the median 1-minute load average at the start of a row's runs: "
+        "with more busy processes than cores, its wall times are pessimistic.",
         "",
         "Mode protocol (PacGAN/VEEGAN): 2 500 samples; high quality = within 3 std of the nearest mode; "
         "reverse KL of the high-quality samples' mode histogram against uniform (empty modes count 0·log 0 = 0). "
@@ -244,24 +245,29 @@ def write_markdown(results: dict, path: Path) -> None:
 
 
 def merge(paths: list[Path], out: Path) -> int:
-    """One results.json from several (sections side by side; the load range over all)."""
+    """One results.json from several runs (made in parallel or at different times): their rows
+    side by side, a later file's row replacing an earlier one's of the same label."""
     from ganzoo import fileio
 
     parts = [json.loads(Path(p).read_text()) for p in paths]
     merged = parts[0]
-    env = merged["environment"]
-    env["parallel_processes"] = sum(p["environment"].get("parallel_processes", 1) for p in parts)
+    merged["environment"]["runs"] = [run for part in parts for run in _runs(part["environment"])]
     for part in parts[1:]:
         for data, entries in part["modes"].items():
             merged["modes"].setdefault(data, {}).update(entries)
         merged["digits"].update(part["digits"])
         merged.setdefault("reference", {}).update(part.get("reference", {}))
         merged["failures"] += part["failures"]
-        for key in ("load_start", "load_end"):
-            env[key] = [max(a, b) for a, b in zip(env[key], part["environment"][key])]
     fileio.write_json(out / "results.json", merged)
     write_markdown(merged, out / "RESULTS.md")
     return 0
+
+
+def _runs(env: dict) -> list[dict]:
+    """The run.py invocations behind a results file: when, and how busy the machine was."""
+    if "runs" in env:
+        return env["runs"]
+    return [{"date": env["date"], "load_start": env["load_start"], "load_end": env["load_end"]}]
 
 
 def main(argv=None) -> int:
