@@ -12,8 +12,8 @@ A case is one forward+backward of a BCE-with-logits loss, ``reduction="mean"``:
 Implementations: ``eager`` (``F.binary_cross_entropy_with_logits``), ``compile`` (the same
 function under ``torch.compile``, default backend, dynamic shapes), and ganzoo's compiled op by
 backend (``cpp``, ``cuda``); ``cpp-recompute`` / ``cuda-recompute`` run ganzoo's op with the
-gradient always recomputed in the backward instead of stored by the forward (ganzoo's default
-stores it below 32 MiB of gradient; see ganzoo/ops/_registration.py).
+gradient recomputed in the backward instead of stored by the forward (ganzoo's default stores
+it and hands the buffer to the backward; see ganzoo/ops/_registration.py).
 
 Use: ``for case in loss_cases("cpu"): step = make_step(case); step()``.
 """
@@ -113,7 +113,7 @@ def _compile(fn):
 
 @contextlib.contextmanager
 def _split(save_gradient):
-    """ganzoo's forward/backward split: None (its own choice), or False (always recompute)."""
+    """ganzoo's forward/backward split for the block: True (store, the default) or False (recompute)."""
     from ganzoo.ops import _registration
 
     saved = _registration.SAVE_GRADIENT
