@@ -54,7 +54,8 @@ def mode_coverage(samples: np.ndarray, modes: np.ndarray, mode_std: float,
     spread = None
     if good.any():
         rms = float(np.sqrt(np.mean(distance[good] ** 2)))
-        spread = rms / (mode_std * _truncated_rms(samples.shape[1] if samples.ndim > 1 else 1, threshold))
+        dim = np.asarray(modes).reshape(len(modes), -1).shape[1]
+        spread = rms / (mode_std * _truncated_rms(dim, threshold))
     return {
         "modes": int(np.count_nonzero(counts)),
         "total_modes": int(len(modes)),

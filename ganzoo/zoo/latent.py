@@ -1,11 +1,11 @@
 """Latent priors a generator can draw from besides the standard normal.
 
-A Gaussian-mixture prior (as in DeLiGAN, Gurumurthy et al. 2017) puts the latent mass in
+A Gaussian-mixture prior (after DeLiGAN, Gurumurthy et al. 2017) puts the latent mass in
 ``components`` small, well-separated clusters. A generator then has empty latent space
 between its clusters in which to jump from one data mode to the next, so it need not spend
-samples on the "bridges" a continuous prior forces between disconnected modes. The
-centres are fixed at construction from a seed and stored as a buffer, so they travel with
-the generator's checkpoint.
+samples on the "bridges" a continuous prior forces between disconnected modes. Unlike
+DeLiGAN's, the centres are not learned: they are fixed at construction from a seed and
+stored as a buffer, so they travel with the generator's checkpoint.
 """
 
 from __future__ import annotations

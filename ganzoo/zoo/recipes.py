@@ -181,9 +181,10 @@ r1_gan_mlp_ema = ModelSpec(
 )
 
 # The configuration that meets the mode-collapse bars of benchmarks/quality on ring8 and grid25:
-# r1-gan-mlp-ema's networks and game, a Gaussian-mixture latent prior (100 components, fixed
-# centres, as in DeLiGAN) so that G need not put samples on bridges between modes, and a
-# linear learning-rate decay to zero that lets the samples settle onto the modes.
+# r1-gan-mlp-ema's networks and game, a Gaussian-mixture latent prior (100 components, after
+# DeLiGAN, whose centres are learned; here they are fixed) so that G need not put samples on
+# bridges between modes, and a linear learning-rate decay to zero that lets the samples settle
+# onto the modes.
 r1_gan_mlp_mixture = dataclasses.replace(
     r1_gan_mlp_ema,
     name="r1-gan-mlp-mixture",
