@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "cpu/output_buffer.h"
+#include "output_buffer.h"
 
 namespace ganzoo {
 namespace {
@@ -102,8 +102,8 @@ std::tuple<at::Tensor, at::Tensor> bce_forward(
   s.pos_weight = broadcast_operand(pos_weight, op, "pos_weight", logits, keep);
 
   const auto options = logits.options();
-  at::Tensor loss = reduction == kNone ? cpu::empty_output(logits.sizes(), options) : at::empty({}, options);
-  at::Tensor grad = with_grad ? cpu::empty_output(logits.sizes(), options) : at::empty({0}, options);
+  at::Tensor loss = reduction == kNone ? empty_output(logits.sizes(), options) : at::empty({}, options);
+  at::Tensor grad = with_grad ? empty_output(logits.sizes(), options) : at::empty({0}, options);
   if (reduction == kNone) {
     s.loss_out = loss.data_ptr();
   } else {
@@ -129,9 +129,9 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gan_pair_forward(
   const auto options = real_logits.options();
   at::Tensor loss = at::empty({}, options);
   at::Tensor grad_real =
-      with_grad ? cpu::empty_output(real_logits.sizes(), options) : at::empty({0}, options);
+      with_grad ? empty_output(real_logits.sizes(), options) : at::empty({0}, options);
   at::Tensor grad_fake =
-      with_grad ? cpu::empty_output(fake_logits.sizes(), options) : at::empty({0}, options);
+      with_grad ? empty_output(fake_logits.sizes(), options) : at::empty({0}, options);
   pr.num_segments = 2;
   pr.segments[0] = mean_segment(real, real_target, with_grad ? grad_real : at::Tensor());
   pr.segments[1] = mean_segment(fake, fake_target, with_grad ? grad_fake : at::Tensor());

@@ -205,7 +205,7 @@ def test_gradients_accumulate_across_backward_calls():
 
 
 def test_outputs_of_32_mib_and_more_are_right():
-    """Outputs this large come from the huge-page allocator (csrc/cpu/output_buffer.cpp)."""
+    """Outputs this large come from the huge-page allocator (csrc/output_buffer.cpp)."""
     n = 2**23  # 32 MiB of float32
     x = torch.linspace(-30, 30, n).requires_grad_()
     per_element = ops.bce_with_logits(x, 0.25, reduction="none")

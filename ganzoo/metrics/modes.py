@@ -9,6 +9,8 @@ modes with the uniform distribution over all modes.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ganzoo.metrics.histogram import kl_to_uniform
@@ -66,6 +68,7 @@ def mode_coverage(samples: np.ndarray, modes: np.ndarray, mode_std: float,
     }
 
 
+@functools.lru_cache(maxsize=None)
 def _truncated_rms(dim: int, threshold: float) -> float:
     """RMS distance to the centre of a unit isotropic Gaussian in ``dim`` dimensions, over the
     points within ``threshold`` of it (a chi distribution truncated there), by the midpoint rule."""

@@ -12,7 +12,6 @@
 #endif
 
 namespace ganzoo {
-namespace cpu {
 namespace {
 
 constexpr size_t kHugePage = size_t(2) << 20;
@@ -59,5 +58,4 @@ at::Tensor empty_output(at::IntArrayRef sizes, const at::TensorOptions& options)
   return at::empty(sizes, options);
 }
 
-}  // namespace cpu
 }  // namespace ganzoo
