@@ -21,3 +21,9 @@ def test_section_states_ratios_and_links_the_full_results():
     assert "[cpu-2025-01-02.md](benchmarks/results/cpu-2025-01-02.md)" in body
     assert "| 2^20 | ganzoo-cpp | 4.50× | 2.00× |" in body
     assert "Test CPU" in body and "![loss: time against size](benchmarks/results/x.png)" in body
+
+
+def test_section_has_no_heading_of_its_own():
+    # It stands under the README's own "## Performance"; a heading here would repeat it.
+    body = readme.section([(document(), "benchmarks/results/cpu-2025-01-02.md", None)])
+    assert not any(line.startswith("## ") for line in body.splitlines())
