@@ -28,16 +28,21 @@ _LAZY = {
     "bce_with_logits": "ganzoo.ops",
 }
 
-__all__ = ["__version__", "PLUGIN_API", *_LAZY]
+# Subpackages reachable as attributes after a bare ``import ganzoo`` (``ganzoo.ops.bce_with_logits``).
+_SUBMODULES = ("api", "data", "errors", "metrics", "ops", "registry", "sampling", "testing", "train")
+
+__all__ = ["__version__", "PLUGIN_API", *_LAZY, *_SUBMODULES]
 
 
 def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ganzoo' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    if name in _SUBMODULES:
+        value = importlib.import_module(f"ganzoo.{name}")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'ganzoo' has no attribute {name!r}")
     globals()[name] = value
     return value
 
