@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ganzoo.bench import machine, summary
 
-SUITES = ("loss", "train", "startup")
+SUITES = ("loss", "train", "startup", "threads")
 SCHEMA = 1
 
 

@@ -64,6 +64,22 @@ def startup_table(suite: dict) -> Table:
     return table
 
 
+def threads_table(suite: dict) -> Table:
+    table = Table("threads: training speed by thread setting, quiet and beside busy processes",
+                  ["workload", "machine", "threads", "steps/s (median)", "of best", "samples"],
+                  note=(f"One fresh process per sample, {suite.get('seconds_per_sample', 0)} s of steps each, "
+                        f"contenders alternating over {suite.get('rounds', 0)} rounds; busy = "
+                        f"{suite.get('busy_processes', 0)} other processes spinning on the CPU. "
+                        "'default' is ganzoo's own choice (threads chosen in brackets)."))
+    for row in suite["rows"]:
+        label = row["contender"]
+        if "threads_chosen" in row:
+            label = f"{label} ({row['threads_chosen']})"
+        table.rows.append([row["workload"], row["load"], label, fmt.number(row["steps_per_s"]),
+                           fmt.percent(row["of_best"]), ", ".join(f"{s:g}" for s in row["samples"])])
+    return table
+
+
 def targets_table(checks: list[dict]) -> Table:
     table = Table("targets", ["suite", "what", "goal", "measured", "met"])
     for c in checks:
@@ -83,6 +99,8 @@ def suite_tables(doc: dict) -> list[Table]:
         tables.append(train_table(suites["train"]))
     if "startup" in suites:
         tables.append(startup_table(suites["startup"]))
+    if suites.get("threads", {}).get("rows"):
+        tables.append(threads_table(suites["threads"]))
     checks = check(doc)
     if checks:
         tables.append(targets_table(checks))

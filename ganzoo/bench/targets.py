@@ -68,10 +68,25 @@ def startup_checks(doc: dict) -> list[dict]:
     return checks
 
 
+#: the default thread setting must reach this fraction of the best setting, quiet and busy
+THREADS_GOAL = 0.85
+
+
+def threads_checks(doc: dict) -> list[dict]:
+    checks = []
+    for row in doc["suites"]["threads"]["rows"]:
+        if row["contender"] == "default":
+            value = row["of_best"]
+            checks.append(_check("threads", f"default threads / best setting, {row['workload']}, {row['load']}",
+                                 f"≥ {fmt.percent(THREADS_GOAL)}", value, value >= THREADS_GOAL, fmt.percent(value)))
+    return checks
+
+
 def check(doc: dict) -> list[dict]:
     """Every target the document's suites speak to."""
     found = []
-    for name, fn in (("loss", loss_checks), ("train", train_checks), ("startup", startup_checks)):
+    for name, fn in (("loss", loss_checks), ("train", train_checks), ("startup", startup_checks),
+                     ("threads", threads_checks)):
         if name in doc.get("suites", {}):
             found += fn(doc)
     return found

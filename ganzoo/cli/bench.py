@@ -8,7 +8,7 @@ import click
 
 from ganzoo.errors import ConfigError
 
-SUITE_CHOICES = ("loss", "train", "startup", "all")
+SUITE_CHOICES = ("loss", "train", "startup", "threads", "all")
 
 
 @click.command("bench")
