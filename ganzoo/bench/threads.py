@@ -33,10 +33,12 @@ CONTENDERS = (
     ("threads=2", 2, {}),
     ("threads=2 passive", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
 )
-#: (label, model, overrides): the default run, and a small 2-D model
+#: (label, model, overrides): the default run, a small 2-D model and a convolutional one,
+#: so the size of the network's work per step is one of the causes measured
 WORKLOADS = (
     ("vanilla-mlp on digits", "vanilla-mlp", {"data": "digits"}),
     ("r1-gan-mlp-ema on ring8", "r1-gan-mlp-ema", {"data": "ring8"}),
+    ("dcgan on digits", "dcgan", {"data": "digits"}),
 )
 LOADS = ("quiet", "busy")
 BUSY_PROCESSES = 2
@@ -63,7 +65,7 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
     the rounds and its ratio to the best contender under the same load."""
     if device != "cpu":
         return {"rows": [], "skipped": "the threads suite measures CPU thread settings"}
-    rounds, seconds = (1, 0.5) if quick else (3, 4.0)
+    rounds, seconds = (1, 0.5) if quick else (3, 3.0)
     workloads = WORKLOADS[:1] if quick else WORKLOADS
     samples: dict[tuple[str, str, str], list[float]] = {}
     chosen: dict[tuple[str, str], int] = {}
