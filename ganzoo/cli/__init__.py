@@ -20,6 +20,7 @@ COMMANDS = {
     "bench": "ganzoo.cli.bench:bench_command",
     "doctor": "ganzoo.cli.doctor:doctor_command",
     "plugin": "ganzoo.cli.plugin:plugin_group",
+    "completion": "ganzoo.cli.completion:completion_command",
 }
 
 

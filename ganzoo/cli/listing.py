@@ -13,13 +13,14 @@ import shutil
 
 import click
 
+from ganzoo.cli.completion import complete_any_plugin
 from ganzoo.plugins.discovery import KINDS
 
 _STRICT_ENV = "GANZOO_STRICT"
 
 
 @click.command("list")
-@click.argument("pattern", default="*")
+@click.argument("pattern", default="*", shell_complete=complete_any_plugin)
 @click.option("--kind", type=click.Choice(KINDS), help="Only plugins of this kind.")
 @click.option("--long", "long_", is_flag=True, help="Load plugins; show paper, tags, defaults, tracebacks.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -49,7 +50,7 @@ def list_command(ctx, pattern, kind, long_, as_json, strict):
 
 
 @click.command("info")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_any_plugin)
 @click.option("--kind", type=click.Choice(KINDS), help="Which kind, when NAME is several (e.g. mlp).")
 def info_command(name, kind):
     """Show a plugin's summary, paper, tags, defaults and origin (NAME or package:NAME)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ganzoo.cli.completion import complete_data, complete_model
 from ganzoo.errors import ConfigError, GanzooError
 
 
@@ -21,8 +22,8 @@ def _default_out(model: str) -> Path:
 
 
 @click.command("train")
-@click.argument("model", required=False)
-@click.option("--data", help="Dataset name (see `ganzoo list --kind dataset`) or a path to .npy/.npz or an image folder.")
+@click.argument("model", required=False, shell_complete=complete_model)
+@click.option("--data", shell_complete=complete_data, help="Dataset name (see `ganzoo list --kind dataset`) or a path to .npy/.npz or an image folder.")
 @click.option("--steps", type=click.IntRange(min=0), help="Total generator steps (with --resume: train on up to this many).")
 @click.option("--seed", type=int, help="Random seed (weights, data order, noise).")
 @click.option("--out", type=click.Path(path_type=Path), help="Run directory to create [default: runs/MODEL-TIME].")
