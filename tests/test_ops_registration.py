@@ -212,6 +212,9 @@ def test_forcing_a_missing_backend_is_an_error(missing_extension, monkeypatch):
 
 
 @pytest.mark.slow
+# Inductor imports torch/utils/mkldnn.py, whose classes use torch.jit.script_method, which this
+# torch itself deprecates: 14 warnings from inside torch, none from ganzoo or this test.
+@pytest.mark.filterwarnings(r"ignore:`torch\.jit\.script_method` is deprecated:DeprecationWarning:torch\.jit\._script")
 def test_torch_compile_inductor_parity():
     """The default backend too (a minute on a small machine: inductor compiles C++)."""
     torch._dynamo.reset()

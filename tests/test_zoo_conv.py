@@ -8,7 +8,7 @@ from ganzoo.zoo.conv import DCGANDiscriminator, DCGANGenerator, plan
 SHAPES = [(1, 8, 8), (1, 28, 28), (3, 32, 32), (3, 64, 64)]
 
 
-@pytest.mark.parametrize("shape, expected", zip(SHAPES, [(4, 4, 1), (7, 7, 2), (4, 4, 3), (4, 4, 4)]))
+@pytest.mark.parametrize("shape, expected", list(zip(SHAPES, [(4, 4, 1), (7, 7, 2), (4, 4, 3), (4, 4, 4)])))
 def test_plan_halves_each_side_down_to_the_base_grid(shape, expected):
     assert plan(DataInfo(shape, bounded=True), "net") == expected
 
