@@ -1,3 +1,4 @@
+import importlib
 import sys
 import types
 
@@ -23,8 +24,11 @@ def stub_registry(monkeypatch):
         raise UnknownNameError(f"unknown dataset {name!r}")
 
     stub = types.SimpleNamespace(get=get)
+    # Import the real registry first: ganzoo's lazy attribute would otherwise hand monkeypatch
+    # the stub as the "old" value, and the stub would outlive this test.
+    importlib.import_module("ganzoo.registry")
     monkeypatch.setitem(sys.modules, "ganzoo.registry", stub)
-    monkeypatch.setattr(ganzoo, "registry", stub, raising=False)
+    monkeypatch.setattr(ganzoo, "registry", stub)
 
 
 @pytest.mark.parametrize("text", ["a/b", "data.npy", "DATA.NPZ", "./digits"])
@@ -84,3 +88,10 @@ def test_digits_resolves_through_the_registry():
 def test_unknown_dataset_name_suggests_a_close_one():
     with pytest.raises(UnknownNameError, match="did you mean 'ring8'"):
         load_dataset("ring9")
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_empty_data_name_is_an_error_not_the_working_directory(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match="no data given"):
+        load_dataset(name)

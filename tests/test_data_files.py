@@ -108,10 +108,15 @@ def test_labels_of_the_wrong_length_are_an_error(tmp_path):
         UserData(path)
 
 
-def test_corrupt_npy_is_an_error_naming_the_file(tmp_path):
-    path = tmp_path / "broken.npy"
-    path.write_bytes(b"\x93NUMPY garbage")
-    with pytest.raises(DataError, match="broken.npy"):
+@pytest.mark.parametrize("name, content, message", [
+    ("broken.npy", b"\x93NUMPY garbage", "broken.npy is truncated or corrupt"),
+    ("empty.npy", b"", "empty.npy is empty"),
+    ("notes.npz", b"hello", "notes.npz is not a NumPy file"),
+])
+def test_unreadable_file_is_an_error_naming_it(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
         UserData(path)
 
 
@@ -177,3 +182,122 @@ def test_corrupt_image_is_an_error_naming_it(tmp_path):
 def test_empty_folder_is_an_error(tmp_path):
     with pytest.raises(DataError, match="no PNG or JPEG"):
         UserData(tmp_path)
+
+
+@pytest.mark.parametrize("shape", [(10, 0), (10, 2, 0, 3), (10, 0, 4)])
+def test_samples_with_no_values_are_an_error(tmp_path, shape):
+    with pytest.raises(DataError, match="samples hold no values"):
+        UserData(save_npy(tmp_path, np.zeros(shape, np.float32)))
+
+
+def test_no_samples_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="holds 0 sample"):
+        UserData(save_npy(tmp_path, np.zeros((0, 2), np.float32)))
+
+
+def test_infinite_values_are_an_error(tmp_path):
+    x = np.zeros((10, 2), np.float32)
+    x[0, 0] = np.inf
+    with pytest.raises(DataError, match="NaN or infinite"):
+        UserData(save_npy(tmp_path, x))
+
+
+def test_points_beyond_float32_range_are_an_error(tmp_path):
+    with pytest.raises(DataError, match="beyond float32's range"):
+        UserData(save_npy(tmp_path, np.full((10, 2), 1e300)))
+
+
+def test_integer_points_become_float32(tmp_path):
+    d = UserData(save_npy(tmp_path, np.arange(20).reshape(10, 2)))
+    assert d.train.dtype == torch.float32 and not d.info.bounded
+
+
+@pytest.mark.parametrize("values", [np.array([["a", "b"]] * 10), np.zeros((10, 2), bool),
+                                    np.zeros((10, 2), complex)])
+def test_non_numeric_dtypes_are_an_error_naming_the_dtype(tmp_path, values):
+    with pytest.raises(DataError, match=f"holds {values.dtype} values"):
+        UserData(save_npy(tmp_path, values))
+
+
+def test_a_text_file_named_npy_is_not_a_numpy_file(tmp_path):
+    path = tmp_path / "points.npy"
+    path.write_text("1,2\n3,4\n")
+    with pytest.raises(DataError, match="points.npy is not a NumPy file") as err:
+        UserData(path)
+    assert "Python objects" not in str(err.value) and "numpy.loadtxt" in str(err.value)
+
+
+def test_truncated_npy_is_an_error_naming_the_file(tmp_path):
+    path = save_npy(tmp_path, np.zeros((10, 2), np.float32))
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(DataError, match="data.npy is truncated or corrupt"):
+        UserData(path)
+
+
+def test_truncated_npz_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, x=np.zeros((20, 2), np.float32))
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(DataError, match="d.npz is truncated or corrupt"):
+        UserData(path)
+
+
+def test_npz_with_a_corrupt_member_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez_compressed(path, x=np.random.RandomState(0).rand(200, 2))
+    blob = bytearray(path.read_bytes())
+    blob[100:140] = bytes(40)  # inside the compressed member, before the zip directory
+    path.write_bytes(bytes(blob))
+    with pytest.raises(DataError, match="d.npz is truncated or corrupt"):
+        UserData(path)
+
+
+@pytest.mark.parametrize("name, other", [("a.npy", ".npz"), ("a.npz", ".npy")])
+def test_a_file_of_the_other_numpy_format_says_to_rename_it(tmp_path, name, other):
+    source = tmp_path / f"real{other}"
+    if other == ".npz":
+        np.savez(source, x=np.zeros((10, 2)))
+    else:
+        np.save(source, np.zeros((10, 2)))
+    path = tmp_path / name
+    source.rename(path)
+    with pytest.raises(DataError, match=f"{name} is a {other} file .* rename it to end in {other}"):
+        UserData(path)
+
+
+def test_npz_with_no_arrays_is_an_error(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path)
+    with pytest.raises(DataError, match="d.npz holds no arrays"):
+        UserData(path)
+
+
+def test_npz_with_only_labels_asks_for_the_data_under_x(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, y=np.arange(10))
+    with pytest.raises(DataError, match="only labels 'y'; store the data under the key 'x'"):
+        UserData(path)
+
+
+def test_npz_with_object_labels_is_an_error(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, x=np.zeros((10, 2)), y=np.array([None] * 10, dtype=object))
+    with pytest.raises(DataError, match="d.npz holds Python objects"):
+        UserData(path)
+
+
+def test_folder_of_non_images_names_what_it_found(tmp_path):
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("hello")
+    with pytest.raises(DataError, match=r"no PNG or JPEG images in .*imgs \(it holds only other files, e.g. notes.txt\)"):
+        UserData(folder)
+
+
+def test_truncated_png_is_an_error_naming_it(tmp_path):
+    folder = tmp_path / "imgs"
+    save_png(folder, "a.png", np.random.RandomState(0).randint(0, 255, (8, 8), dtype=np.uint8))
+    path = folder / "a.png"
+    path.write_bytes(path.read_bytes()[:-30])
+    with pytest.raises(DataError, match="a.png: image file is truncated"):
+        UserData(folder)

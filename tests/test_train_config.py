@@ -50,7 +50,7 @@ def test_component_settings_are_checked_against_the_constructor():
 
 
 def test_validation_rejects_out_of_range_values():
-    with pytest.raises(ConfigError, match="lr must be > 0"):
+    with pytest.raises(ConfigError, match="lr must be a finite number > 0"):
         apply_overrides(TrainConfig(), {"lr": -1.0}, CLASSES)
 
 
@@ -70,3 +70,29 @@ def test_threads_setting_is_checked():
     assert apply_overrides(TrainConfig(), {"threads": 1}, CLASSES).threads == 1
     with pytest.raises(ConfigError, match="threads must be >= 0"):
         apply_overrides(TrainConfig(), {"threads": -1}, CLASSES)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"betas": [0.5, 2]}, "betas must both lie in \\[0, 1\\)"),
+        ({"betas": [-0.1, 0.9]}, "betas must both lie in \\[0, 1\\)"),
+        ({"betas": [float("nan"), 0.9]}, "betas must both lie in \\[0, 1\\)"),
+        ({"momentum": -1}, "momentum must lie in \\[0, 1\\)"),
+        ({"momentum": 1.0}, "momentum must lie in \\[0, 1\\)"),
+        ({"momentum": float("nan")}, "momentum must lie in \\[0, 1\\)"),
+        ({"lr": float("inf")}, "lr must be a finite number > 0"),
+        ({"d_lr": float("inf")}, "d_lr must be a finite number > 0"),
+        ({"d_lr": 0}, "d_lr must be a finite number > 0"),
+        ({"seed": -1}, "seed must be a whole number from 0"),
+        ({"seed": 2**64}, "seed must be a whole number from 0"),
+    ],
+)
+def test_out_of_range_numbers_are_config_errors(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        apply_overrides(TrainConfig(), overrides, CLASSES)
+
+
+def test_edges_of_the_ranges_are_accepted():
+    cfg = apply_overrides(TrainConfig(), {"betas": [0.0, 0.999], "momentum": 0.0, "seed": 0}, CLASSES)
+    assert cfg.betas == (0.0, 0.999) and cfg.momentum == 0.0

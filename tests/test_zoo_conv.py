@@ -64,3 +64,14 @@ def test_conditional_networks_use_labels():
     assert not torch.equal(G(z, labels), G(z, (labels + 1) % 3))
     x = G(z, labels)
     assert not torch.equal(D(x, labels), D(x, (labels + 1) % 3))
+
+
+@pytest.mark.parametrize("cls, kwargs, words", [
+    (DCGANGenerator, {"width": -1}, "width must be a whole number >= 1, got -1"),
+    (DCGANDiscriminator, {"width": 0.5}, "width must be a whole number >= 1, got 0.5"),
+    (DCGANDiscriminator, {"spectral_norm": "yes"}, "spectral_norm must be true or false"),
+])
+def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
+    with pytest.raises(ValueError) as err:
+        cls(DataInfo((1, 8, 8), bounded=True), **kwargs)
+    assert words in str(err.value)

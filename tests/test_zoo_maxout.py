@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from ganzoo.api import DataInfo
@@ -32,3 +33,16 @@ def test_conditional_discriminator_uses_labels():
     D = MaxoutDiscriminator(DataInfo((2,), bounded=False, num_classes=3), num_classes=3, hidden=16).eval()
     x, labels = torch.randn(6, 2), torch.arange(6) % 3
     assert not torch.equal(D(x, labels), D(x, (labels + 1) % 3))
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"hidden": -1}, "hidden must be a whole number >= 1"),
+    ({"pieces": 0}, "pieces must be a whole number >= 1, got 0"),
+    ({"pieces": "5"}, "pieces must be a whole number >= 1"),
+    ({"dropout": 1.0}, "dropout must be a finite number >= 0 and < 1, got 1.0"),
+    ({"input_dropout": -0.1}, "input_dropout must be a finite number >= 0 and < 1"),
+])
+def test_bad_arguments_are_value_errors_naming_them(kwargs, words):
+    with pytest.raises(ValueError) as err:
+        MaxoutDiscriminator(DataInfo((2,), bounded=False), **kwargs)
+    assert words in str(err.value)

@@ -95,8 +95,31 @@ def test_mixture_prior_centres_travel_with_the_state_dict():
     assert "prior.centres" in G.state_dict()
 
 
-@pytest.mark.parametrize("kwargs, words", [({"latent_components": -1}, "at least one"),
-                                           ({"latent_components": 3, "latent_std": 0.0}, "positive")])
+@pytest.mark.parametrize("kwargs, words", [({"latent_components": -1}, "latent_components must be .* >= 0"),
+                                           ({"latent_components": 3, "latent_std": 0.0}, "latent_std must be .* > 0")])
 def test_mixture_prior_bad_settings_are_clear_errors(kwargs, words):
     with pytest.raises(ValueError, match=words):
         MLPGenerator(DataInfo((2,), bounded=False), **kwargs)
+
+
+@pytest.mark.parametrize("cls, kwargs, words", [
+    (MLPGenerator, {"hidden": -3}, "hidden must be a whole number >= 1, got -3"),
+    (MLPGenerator, {"hidden": 1.5}, "hidden must be a whole number >= 1, got 1.5"),
+    (MLPGenerator, {"hidden": "abc"}, "hidden must be a width or a list of widths"),
+    (MLPDiscriminator, {"hidden": 0}, "hidden must be a whole number >= 1, got 0"),
+    (MLPGenerator, {"batchnorm": "maybe"}, "batchnorm must be true or false"),
+    (MLPGenerator, {"activation": ["relu"]}, "activation must be one of"),
+    (MLPGenerator, {"latent_components": 2.5}, "latent_components must be a whole number"),
+    (MLPGenerator, {"latent_std": float("nan")}, "latent_std must be a finite number > 0"),
+    (MLPDiscriminator, {"spectral_norm": 1}, "spectral_norm must be true or false"),
+])
+def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
+    with pytest.raises(ValueError) as err:
+        cls(DataInfo((2,), bounded=False), **kwargs)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("cls", [MLPGenerator, MLPDiscriminator])
+def test_no_hidden_layers_leaves_one_linear_map(cls):
+    net = cls(DataInfo((2,), bounded=False), hidden=[])
+    assert [type(m).__name__ for m in net.net] == ["Linear"]

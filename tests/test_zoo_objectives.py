@@ -125,10 +125,19 @@ def test_penalties_pass_labels_to_conditional_discriminators():
     assert not torch.equal(Hinge(r1_gamma=1).penalty(critic, real, fake, 0, labels=labels), other)
 
 
-@pytest.mark.parametrize("kwargs", [{"gp_weight": -1}, {"r1_every": 0}, {"clip": 0}, {"real_target": 2}])
-def test_bad_settings_are_refused(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kwargs, words", [
+    ({"gp_weight": -1}, "gp_weight must be a finite number >= 0"),
+    ({"gp_weight": float("nan")}, "gp_weight must be a finite number >= 0"),
+    ({"r1_gamma": float("inf")}, "r1_gamma must be a finite number >= 0"),
+    ({"r1_every": 0}, "r1_every must be a whole number >= 1"),
+    ({"r1_every": 1.5}, "r1_every must be a whole number >= 1, got 1.5"),
+    ({"clip": 0}, "clip must be a finite number > 0 (or none: no clipping)"),
+    ({"real_target": 2}, "real_target must be a finite number >= 0 and <= 1"),
+])
+def test_bad_settings_are_refused_naming_them(kwargs, words):
+    with pytest.raises(ValueError) as err:
         NonSaturating(**kwargs)
+    assert words in str(err.value)
 
 
 def test_repr_shows_the_regularizers_switched_on():

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ganzoo.data.base import Dataset, TensorDataset
-from ganzoo.errors import UnknownNameError
+from ganzoo.errors import DataError, UnknownNameError
 
 __all__ = ["Dataset", "TensorDataset", "load_dataset", "looks_like_path"]
 
@@ -29,6 +29,8 @@ def load_dataset(
     A registered name wins over a file or folder of the same name in the working
     directory; write ``./digits`` to mean the folder.
     """
+    if not name_or_path.strip():  # Path("") is the working directory: never what was meant
+        raise DataError("no data given; name a dataset (see `ganzoo list --kind dataset`) or a file or folder")
     options = {"seed": seed, "data_dir": data_dir, "download": download}
     if not looks_like_path(name_or_path):
         from ganzoo import registry

@@ -17,6 +17,8 @@ The held-out test split is a fixed 10% (at least one sample), the same for every
 from __future__ import annotations
 
 import zipfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,46 +34,81 @@ _CHANNELS = (1, 3, 4)
 _GRAY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
-def _np_load(path: Path):
+# What each file type starts with: checked first, because numpy reads any other file
+# as a pickle and would report a text file as "Python objects".
+_MAGIC = {".npy": b"\x93NUMPY", ".npz": b"PK"}
+
+
+def _check_file_type(path: Path) -> None:
+    """Refuse an empty file, a file that is no NumPy file, or one whose suffix is the other's."""
     try:
-        return np.load(path, allow_pickle=False)
+        with open(path, "rb") as f:
+            head = f.read(len(_MAGIC[".npy"]))
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not head:
+        raise DataError(f"{path} is empty; save the array with numpy.save or numpy.savez")
+    actual = next((suffix for suffix, magic in _MAGIC.items() if head.startswith(magic)), None)
+    if actual is None:
+        raise DataError(
+            f"{path} is not a NumPy file (it starts with {head!r}); save the array with numpy.save "
+            "or numpy.savez (a text or CSV file: read it with numpy.loadtxt, then save it)"
+        )
+    if actual != path.suffix.lower():
+        raise DataError(f"{path} is a {actual} file despite its name; rename it to end in {actual}")
+
+
+@contextmanager
+def _reading(path: Path):
+    """Turn numpy's errors on a broken file into one DataError naming it."""
+    saver = "numpy.save" if path.suffix.lower() == ".npy" else "numpy.savez"
+    try:
+        yield
     except ValueError as exc:
         if "allow_pickle" in str(exc):
             raise DataError(f"{path} holds Python objects, not numbers; save a numeric array") from exc
-        raise DataError(f"cannot read {path}: {exc}; save it with numpy.save or numpy.savez") from exc
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataError(f"cannot read {path}: {exc}; save it with numpy.save or numpy.savez") from exc
+        raise DataError(f"{path} is truncated or corrupt ({exc}); save it again with {saver}") from exc
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path} is truncated or corrupt ({exc}); save it again with {saver}") from exc
+
+
+def _data_key(path: Path, keys: list[str]) -> str:
+    """The key of the data in an ``.npz`` holding ``keys``."""
+    if "x" in keys:
+        return "x"
+    if not keys:
+        raise DataError(f"{path} holds no arrays; save the data with numpy.savez(path, x=data)")
+    if keys == ["y"]:
+        raise DataError(f"{path} holds only labels 'y'; store the data under the key 'x'")
+    if len(keys) == 1:
+        return keys[0]
+    raise DataError(
+        f"{path} holds arrays {keys}; store the data under the key 'x' (and labels, if any, under 'y')"
+    )
 
 
 def load_array_file(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
     """The data array and the labels (or None) in a ``.npy`` or ``.npz`` file."""
-    if path.suffix.lower() == ".npy":
-        return _np_load(path), None
-    with _np_load(path) as npz:
-        keys = list(npz.keys())
-        if "x" in keys:
-            key = "x"
-        elif len(keys) == 1:
-            key = keys[0]
-        else:
-            raise DataError(
-                f"{path} holds arrays {keys}; store the data under the key 'x' "
-                "(and labels, if any, under 'y')"
-            )
-        try:
+    _check_file_type(path)
+    with _reading(path):
+        if path.suffix.lower() == ".npy":
+            return np.load(path, allow_pickle=False), None
+        with np.load(path, allow_pickle=False) as npz:
+            keys = list(npz.keys())
+            key = _data_key(path, keys)
             return npz[key], (npz["y"] if "y" in keys and key != "y" else None)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-            raise DataError(f"cannot read {path}: {exc}; save it again with numpy.savez") from exc
 
 
 def load_image_folder(folder: Path) -> np.ndarray:
     """The folder's PNG/JPEG images as uint8 ``(N, C, H, W)``."""
     from PIL import Image
 
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    entries = sorted(folder.iterdir())
+    files = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
     if not files:
+        found = f"it holds only other files, e.g. {entries[0].name}" if entries else "it is empty"
         raise DataError(
-            f"no PNG or JPEG images in {folder}; put the images directly in this folder "
+            f"no PNG or JPEG images in {folder} ({found}); put the images directly in this folder "
             "(subfolders are not searched)"
         )
     images = []
@@ -135,10 +172,17 @@ def to_model_space(x: np.ndarray, path: Path):
         )
     if len(x) < 2:
         raise DataError(f"{path} holds {len(x)} sample(s); at least 2 are needed (train and test)")
+    if 0 in x.shape[1:]:
+        raise DataError(f"{path} has shape {x.shape}: its samples hold no values; every axis but the first "
+                        "must have a length >= 1")
     if x.dtype.kind == "f" and not np.isfinite(x).all():
         raise DataError(f"{path} contains NaN or infinite values; remove or replace them")
     if x.ndim == 2:
-        return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), False
+        with np.errstate(over="ignore"):
+            points = np.ascontiguousarray(x, dtype=np.float32)
+        if not np.isfinite(points).all():
+            raise DataError(f"{path} holds values beyond float32's range (about ±3.4e38); rescale them")
+        return torch.from_numpy(points), False
     x = _channels_first(x, path)
     return images_to_model_space(x, _image_scale(x, path)), True
 

@@ -53,15 +53,24 @@ def apply_threads(threads: int) -> None:
 
 
 def select_device(name: str) -> torch.device:
+    """``auto`` (CUDA if torch sees a device, else the CPU), ``cpu``, ``cuda`` or ``cuda:N``.
+
+    Other kinds torch knows (meta, mps, xla…) are refused: the trainer is tested on these only.
+    """
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise ConfigError(f"unknown device {name!r}; use auto, cpu or cuda") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("--device cuda asked for, but this torch sees no CUDA device; use --device cpu")
-    return device
+    if name == "cpu":
+        return torch.device("cpu")
+    kind, colon, index = name.partition(":")
+    if kind != "cuda" or (colon and not (index.isascii() and index.isdigit())):
+        raise ConfigError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N (N: a CUDA device's index)")
+    count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if count == 0:
+        raise ConfigError(f"--device {name} asked for, but this torch sees no CUDA device; use --device cpu")
+    if colon and int(index) >= count:
+        raise ConfigError(f"--device {name} asked for, but this torch sees {count} CUDA device(s): "
+                          f"use cuda:0 to cuda:{count - 1}")
+    return torch.device("cuda", int(index)) if colon else torch.device("cuda")
 
 
 @dataclass

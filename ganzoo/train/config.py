@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from ganzoo.errors import ConfigError
 
 COMPONENTS = ("generator", "discriminator", "objective")
+#: seeds stay below 2**62, so the offsets the trainer adds for its RNG streams fit torch's 64 bits
+MAX_SEED = 2**62
 
 
 @dataclass
@@ -54,6 +57,9 @@ class TrainConfig:
     threads: int = 0
     data_dir: str | None = None
     download: bool = False
+    #: where rows and sample grids go besides metrics.jsonl (always written): comma-separated
+    #: logger plugins, e.g. "tensorboard" (see `ganzoo list --kind logger`)
+    loggers: str = "jsonl"
     generator: dict[str, Any] = field(default_factory=dict)
     discriminator: dict[str, Any] = field(default_factory=dict)
     objective: dict[str, Any] = field(default_factory=dict)
@@ -73,18 +79,24 @@ class TrainConfig:
         return cls(**values)
 
     def validate(self) -> None:
+        # Comparisons are written so that NaN fails them; math.isfinite catches infinity.
         checks = [
             (self.steps >= 0, "steps must be >= 0"),
+            (0 <= self.seed < MAX_SEED, f"seed must be a whole number from 0 to {MAX_SEED - 1} (got {self.seed})"),
             (self.threads >= 0, "threads must be >= 0 (0 keeps torch's default)"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
             (self.latent_dim >= 1, "latent_dim must be >= 1"),
             (self.d_steps >= 1, "d_steps must be >= 1"),
-            (self.lr > 0, "lr must be > 0"),
-            (self.d_lr is None or self.d_lr > 0, "d_lr must be > 0"),
+            (self.lr > 0 and math.isfinite(self.lr), f"lr must be a finite number > 0, e.g. lr=2e-4 (got {self.lr})"),
+            (self.d_lr is None or (self.d_lr > 0 and math.isfinite(self.d_lr)),
+             f"d_lr must be a finite number > 0, or none to use lr (got {self.d_lr})"),
+            (0.0 <= self.momentum < 1.0, f"momentum must lie in [0, 1), e.g. momentum=0.5 (got {self.momentum})"),
             (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
             (self.lr_decay in ("none", "linear"), "lr_decay must be none or linear"),
             (len(self.betas) == 2, "betas takes two numbers, e.g. betas=0.5,0.999"),
+            (all(0.0 <= b < 1.0 for b in self.betas),
+             f"betas must both lie in [0, 1), e.g. betas=0.5,0.999 (got {','.join(map(str, self.betas))})"),
             (min(self.log_every, self.sample_every, self.checkpoint_every, self.keep_checkpoints) >= 1,
              "log_every, sample_every, checkpoint_every and keep_checkpoints must be >= 1"),
         ]
@@ -143,6 +155,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         if isinstance(default, str) or default is None:
             if value is None:
                 return None
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return ",".join(value)  # a comma-separated value, as typed (loggers=jsonl,tensorboard)
             return str(value)
     except (TypeError, ValueError):
         pass

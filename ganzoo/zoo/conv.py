@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator, Generator
+from ganzoo.zoo.arguments import flag, whole_number
 from ganzoo.zoo.datakind import check_data_kind
 from ganzoo.zoo.mlp import with_labels
 
@@ -70,6 +71,7 @@ class DCGANGenerator(Generator):
     def __init__(self, data: DataInfo, latent_dim: int = 100, num_classes: int = 0, width: int = 64):
         super().__init__(data, latent_dim, num_classes)
         h, w, n = plan(data, "the DCGAN generator")
+        width = whole_number("width", width, 1)
         channels = [width * 2 ** i for i in reversed(range(n))]  # base grid first
         self.base = (channels[0], h, w)
         self.project = nn.Sequential(
@@ -104,6 +106,7 @@ class DCGANDiscriminator(Discriminator):
                  spectral_norm: bool = False):
         super().__init__(data, num_classes)
         h, w, n = plan(data, "the DCGAN discriminator")
+        width, spectral_norm = whole_number("width", width, 1), flag("spectral_norm", spectral_norm)
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {', '.join(NORMS)}, got {norm!r}")
         channels = [data.shape[0] + self.num_classes] + [width * 2 ** i for i in range(n)]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from ganzoo.zoo.arguments import number, whole_number
+
 
 class GaussianMixturePrior(nn.Module):
     """Equal-weight mixture of ``components`` isotropic Gaussians in ``dim`` dimensions.
@@ -24,11 +26,9 @@ class GaussianMixturePrior(nn.Module):
 
     def __init__(self, dim: int, components: int, std: float = 0.1, seed: int = 0):
         super().__init__()
-        if components < 1:
-            raise ValueError(f"a mixture prior needs at least one component, got {components}")
-        if not std > 0:
-            raise ValueError(f"the mixture components' std must be positive, got {std}")
-        self.std = float(std)
+        dim, seed = whole_number("dim", dim, 1), whole_number("seed", seed, 0)
+        components = whole_number("components", components, 1)
+        self.std = number("std", std, above=0)
         centres = torch.randn(components, dim, generator=torch.Generator().manual_seed(seed))
         self.register_buffer("centres", centres)
 

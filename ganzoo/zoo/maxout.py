@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator
-from ganzoo.zoo.mlp import widths, with_labels
+from ganzoo.zoo.arguments import number, whole_number, widths
+from ganzoo.zoo.mlp import with_labels
 
 
 class Maxout(nn.Module):
@@ -39,12 +40,14 @@ class MaxoutDiscriminator(Discriminator):
     def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (240, 240),
                  pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5):
         super().__init__(data, num_classes)
-        if pieces < 1:
-            raise ValueError(f"pieces must be >= 1, got {pieces}")
+        hidden, pieces = widths(hidden), whole_number("pieces", pieces, 1)
+        # A drop probability of 1 would hide every input from the discriminator.
+        input_dropout = number("input_dropout", input_dropout, at_least=0, below=1)
+        dropout = number("dropout", dropout, at_least=0, below=1)
         self.input_dropout = nn.Dropout(input_dropout)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
-        for units in widths(hidden):
+        for units in hidden:
             layers += [Maxout(width, units, pieces), nn.Dropout(dropout)]
             width = units
         layers.append(nn.Linear(width, 1))

@@ -14,15 +14,13 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator, Generator
+from ganzoo.zoo.arguments import flag, number, whole_number, widths
 from ganzoo.zoo.datakind import check_data_kind
 from ganzoo.zoo.latent import GaussianMixturePrior
 
+__all__ = ["MLPDiscriminator", "MLPGenerator", "widths", "with_labels"]
+
 _ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU}
-
-
-def widths(hidden: int | Sequence[int]) -> list[int]:
-    """Hidden-layer widths from one int or a sequence."""
-    return [hidden] if isinstance(hidden, int) else [int(h) for h in hidden]
 
 
 def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
@@ -37,7 +35,7 @@ def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
 class MLPGenerator(Generator):
     """latent → hidden layers (LeakyReLU 0.2, BatchNorm after the first) → data shape.
 
-    hidden: widths of the hidden layers (default 256, 512, 1024).
+    hidden: widths of the hidden layers (default 256, 512, 1024); an empty list: none.
     batchnorm: BatchNorm after every hidden layer but the first.
     activation: "leaky_relu" (slope 0.2) or "relu" (with He initialisation).
     output: "tanh" or "linear"; default tanh for bounded data (images), linear otherwise.
@@ -64,6 +62,9 @@ class MLPGenerator(Generator):
     ):
         super().__init__(data, latent_dim, num_classes)
         check_data_kind(data, data_kind, "this MLP generator")
+        hidden, batchnorm = widths(hidden), flag("batchnorm", batchnorm)
+        latent_components = whole_number("latent_components", latent_components, 0)
+        latent_std = number("latent_std", latent_std, above=0)
         self.prior = None
         if latent_components:
             self.prior = GaussianMixturePrior(self.latent_dim, latent_components, latent_std)
@@ -72,12 +73,12 @@ class MLPGenerator(Generator):
             raise ValueError(f"output must be 'tanh', 'linear' or 'sigmoid', got {output!r}")
         if output == "sigmoid" and not data.bounded:
             raise ValueError("a sigmoid output needs bounded data (images in [-1, 1]); use output=linear")
-        if activation not in _ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in _ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(_ACTIVATIONS)}, got {activation!r}")
         self.output = output
         layers: list[nn.Module] = []
         width = self.latent_dim + self.num_classes
-        for i, h in enumerate(widths(hidden)):
+        for i, h in enumerate(hidden):
             layers.append(nn.Linear(width, h))
             if activation == "relu":  # He initialisation: ReLU activations keep their scale with depth
                 nn.init.kaiming_normal_(layers[-1].weight, nonlinearity="relu")
@@ -108,7 +109,7 @@ class MLPGenerator(Generator):
 class MLPDiscriminator(Discriminator):
     """data → hidden layers (LeakyReLU 0.2) → one logit per sample.
 
-    hidden: widths of the hidden layers (default 512, 256).
+    hidden: widths of the hidden layers (default 512, 256); an empty list: none.
     spectral_norm: constrain every linear layer's spectral norm to 1 (Miyato et al. 2018).
     data_kind: "any", "points" or "images": refuse other data when built.
     """
@@ -125,10 +126,11 @@ class MLPDiscriminator(Discriminator):
     ):
         super().__init__(data, num_classes)
         check_data_kind(data, data_kind, "this MLP discriminator")
-        norm = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda m: m)
+        hidden = widths(hidden)
+        norm = nn.utils.parametrizations.spectral_norm if flag("spectral_norm", spectral_norm) else (lambda m: m)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
-        for h in widths(hidden):
+        for h in hidden:
             layers += [norm(nn.Linear(width, h)), nn.LeakyReLU(0.2)]
             width = h
         layers.append(norm(nn.Linear(width, 1)))

@@ -19,6 +19,7 @@ from torch import Tensor
 from ganzoo import ops
 from ganzoo.api import Discriminator, Objective
 from ganzoo.zoo import regularizers
+from ganzoo.zoo.arguments import number, whole_number
 
 _REGULARIZER_DEFAULTS = {"gp_weight": 0.0, "r1_gamma": 0.0, "r1_every": 1, "clip": None}
 
@@ -28,14 +29,10 @@ class RegularizedObjective(Objective):
 
     def __init__(self, gp_weight: float = 0.0, r1_gamma: float = 0.0, r1_every: int = 1,
                  clip: float | None = None):
-        if gp_weight < 0 or r1_gamma < 0:
-            raise ValueError("gp_weight and r1_gamma must be >= 0")
-        if int(r1_every) < 1:
-            raise ValueError(f"r1_every must be >= 1, got {r1_every}")
-        if clip is not None and clip <= 0:
-            raise ValueError(f"clip must be > 0 (or None to turn clipping off), got {clip}")
-        self.gp_weight, self.r1_gamma, self.r1_every = float(gp_weight), float(r1_gamma), int(r1_every)
-        self.clip = None if clip is None else float(clip)
+        self.gp_weight = number("gp_weight", gp_weight, at_least=0)
+        self.r1_gamma = number("r1_gamma", r1_gamma, at_least=0)
+        self.r1_every = whole_number("r1_every", r1_every, 1)
+        self.clip = None if clip is None else number("clip", clip, above=0, hint=" (or none: no clipping)")
 
     def penalty(self, discriminator: Discriminator, real: Tensor, fake: Tensor, step: int,
                 labels: Tensor | None = None) -> Tensor | None:
@@ -67,9 +64,7 @@ class _BCEGame(RegularizedObjective):
     def __init__(self, real_target: float = 1.0, gp_weight: float = 0.0, r1_gamma: float = 0.0,
                  r1_every: int = 1, clip: float | None = None):
         super().__init__(gp_weight, r1_gamma, r1_every, clip)
-        if not 0.0 <= real_target <= 1.0:
-            raise ValueError(f"real_target must lie in [0, 1], got {real_target}")
-        self.real_target = float(real_target)
+        self.real_target = number("real_target", real_target, at_least=0, at_most=1)
 
     def discriminator_loss(self, real_logits: Tensor, fake_logits: Tensor) -> Tensor:
         return ops.gan_pair_bce(real_logits, fake_logits, real_target=self.real_target)
