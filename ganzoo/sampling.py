@@ -8,17 +8,24 @@ import numpy as np
 import torch
 
 from ganzoo.train import checkpoint
-from ganzoo.train.build import build, config_from_record, select_device
+from ganzoo.train.build import config_from_record, select_device
+from ganzoo.train.rundata import build_run
 from ganzoo.train.rundir import RunDir
 
 
-def load_run(path: str | Path, which: str | None = None, device: str = "cpu"):
+def load_run(path: str | Path, which: str | None = None, device: str = "cpu", data: str | None = None,
+             *, need_samples: bool = False):
     """The generator of a run (its EMA weights if the run keeps them), in eval mode,
-    with the run's dataset. Returns ``(generator, dataset, step)``."""
+    with the run's dataset. Returns ``(generator, dataset, step)``.
+
+    ``data`` replaces the run's data (where its file is now). Data that cannot be loaded is
+    stood in for by what ``config.json`` recorded, unless ``need_samples`` (see
+    :func:`ganzoo.train.rundata.build_run`)."""
     run = RunDir.open(path)
-    config = config_from_record(run.read_record())
+    record = run.read_record()
+    config = config_from_record(record)
     config.device = device
-    parts = build(config, select_device(device))
+    parts = build_run(config, record, select_device(device), data, need_samples=need_samples)
     tensors, meta = checkpoint.load(checkpoint.resolve(run.checkpoints, which))
     prefix = "ema" if any(k.startswith("ema.") for k in tensors) else "generator"
     parts.generator.load_state_dict(checkpoint.unprefixed(prefix, tensors))

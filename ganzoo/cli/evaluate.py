@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ganzoo.cli.completion import complete_data
 from ganzoo.errors import ConfigError
 
 EVAL_FORMAT = "ganzoo-eval-1"
@@ -18,11 +19,13 @@ EVAL_FORMAT = "ganzoo-eval-1"
               help="Samples to draw [default: the protocol's, 2500 for 2-D mixtures, 10000 otherwise].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
 @click.option("--checkpoint", help="Checkpoint step to evaluate [default: latest].")
+@click.option("--data", shell_complete=complete_data,
+              help="The data the run was trained on, where it is now (a moved file) [default: as the run recorded].")
 @click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
 @click.option("--inception-weights", type=click.Path(path_type=Path),
               help="Also score images in the features of this TorchScript Inception file (never downloaded).")
 @click.option("--inception-sha256", help="The sha256 that --inception-weights must have.")
-def eval_command(run_dir, n, seed, checkpoint, device, inception_weights, inception_sha256):
+def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, inception_sha256):
     """Evaluate the run in RUN_DIR; write RUN_DIR/eval.json and print a table.
 
     \b
@@ -42,7 +45,7 @@ def eval_command(run_dir, n, seed, checkpoint, device, inception_weights, incept
     if (inception_weights is None) != (inception_sha256 is None):
         raise ConfigError("--inception-weights and --inception-sha256 go together: pass both or neither")
     start = time.perf_counter()
-    generator, dataset, step = load_run(run_dir, checkpoint, device)
+    generator, dataset, step = load_run(run_dir, checkpoint, device, data, need_samples=True)
     network = None
     if inception_weights is not None:
         from ganzoo.metrics.inception import load_feature_network

@@ -104,6 +104,7 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
     import numpy as np
 
     from ganzoo import fileio, sampling, viz
+    from ganzoo.train.rundata import RecordedData
 
     generator, dataset, step = sampling.load_run(run_dir, checkpoint, device)
     samples = sampling.sample(generator, dataset, n, seed)
@@ -113,7 +114,7 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
         fileio.write_bytes(out, buffer.getvalue())
     else:
         reference = None
-        if samples.ndim == 2:
+        if samples.ndim == 2 and not isinstance(dataset, RecordedData):  # no data at hand: samples alone
             reference = dataset.to_data_space(dataset.test_split()[0]).numpy()
         try:
             image = viz.render(samples, reference)

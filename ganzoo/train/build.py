@@ -86,10 +86,14 @@ class Components:
     origins: dict[str, dict[str, Any]]
 
 
-def build(config: TrainConfig, device: torch.device) -> Components:
-    """Load the dataset and construct the networks (initialised from ``config.seed``)."""
+def build(config: TrainConfig, device: torch.device, *, dataset: Dataset | None = None) -> Components:
+    """Load the dataset and construct the networks (initialised from ``config.seed``).
+
+    dataset: the data, already at hand (see :mod:`ganzoo.train.rundata`); else loaded.
+    """
     spec: ModelSpec = registry.get("model", config.model)
-    dataset = load_dataset(config.data, seed=config.seed, data_dir=config.data_dir, download=config.download)
+    if dataset is None:
+        dataset = load_dataset(config.data, seed=config.seed, data_dir=config.data_dir, download=config.download)
     info = dataset.info
     if config.conditional and info.num_classes == 0:
         raise ConfigError(f"conditional=true needs labelled data, and {config.data!r} has no labels")
