@@ -1,4 +1,5 @@
-"""The core abstractions every generator, discriminator, objective and recipe builds on.
+"""The core abstractions every generator, discriminator, objective, recipe and run logger
+builds on.
 
 A network is built from the data it models (:class:`DataInfo`), so one architecture
 serves 2-D points and images alike. Plugins subclass these bases; the registry
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -137,3 +139,37 @@ class ModelSpec:
     #: optional citation: {"title", "authors", "year", "url"}
     paper: dict[str, Any] | None = None
     tags: tuple[str, ...] = ()
+
+
+class RunLogger:
+    """Sends a run's logged rows and sample grids somewhere else: a dashboard, a tracker.
+
+    The trainer builds each logger without arguments (open nothing in ``__init__``: a run
+    can still fail to start), then calls ``start`` when training
+    starts or resumes, ``log`` with every row it writes to ``metrics.jsonl``, ``image``
+    with every sample grid and ``close`` when training stops (also after an error or
+    Ctrl-C). A logger that raises is reported once and dropped; the run goes on.
+    ``metrics.jsonl`` stays the record of the run.
+    """
+
+    @classmethod
+    def unavailable(cls) -> str:
+        """Why this logger cannot run here, with the fix ("needs wandb: pip install wandb"),
+        or "" when it can. Checked before the run starts; keep it cheap (no heavy imports)."""
+        return ""
+
+    def start(self, run_dir: Path, config: dict[str, Any], step: int) -> None:
+        """``run_dir``: the run directory (write under ``run_dir / <your name>``);
+        ``config``: the resolved settings, as in ``config.json``; ``step``: the step training
+        continues from (0 for a new run). On resume, drop anything logged after ``step``:
+        those steps are trained, and logged, again."""
+
+    def log(self, row: dict[str, Any]) -> None:
+        """One row of ``metrics.jsonl``: ``step`` and floats (``d_loss``, ``g_loss``,
+        ``d_real``, ``d_fake``, ``lr_g``, ``lr_d``, ``seconds``; more keys may come)."""
+
+    def image(self, step: int, png: bytes) -> None:
+        """The sample grid (or 2-D scatter plot) drawn at ``step``, as PNG bytes."""
+
+    def close(self) -> None:
+        """Flush and release what ``start`` opened."""

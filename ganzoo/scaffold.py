@@ -34,12 +34,13 @@ class ScaffoldError(GanzooError):
 
 def parse_kinds(text: str) -> tuple[str, ...]:
     """``"objective,model"`` -> the kinds, checked; ``"all"`` for every kind."""
+    offered = tuple(k for k in KINDS if k in _EXAMPLES)  # the kinds with an example to write
     if text.strip() == "all":
-        return KINDS
+        return offered
     kinds = tuple(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in offered]
     if unknown or not kinds:
-        raise ScaffoldError(f"unknown kind(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(KINDS)} or 'all'")
+        raise ScaffoldError(f"unknown kind(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(offered)} or 'all'")
     return kinds
 
 

@@ -20,7 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import registry
-from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
+from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective, RunLogger
 from ganzoo.data.base import Dataset
 from ganzoo.errors import GanzooError
 from ganzoo.plugins.discovery import normalize
@@ -39,6 +39,7 @@ __all__ = [
     "check_discriminator",
     "check_objective",
     "check_dataset",
+    "check_logger",
     "check_model",
     "check_metadata",
     "check_plugin",
@@ -233,6 +234,32 @@ def check_dataset(cls: type, *, n: int = 16, **kwargs: Any) -> None:
         _require(ds.mode_std is not None and ds.mode_std > 0, f"{where}.mode_std must be positive when modes are given")
 
 
+def check_logger(cls: type) -> None:
+    """A run logger can run here (``unavailable()`` is ""), builds without arguments and
+    takes ``start``, a row, a sample grid and ``close`` in a temporary run directory."""
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+
+    from ganzoo import viz
+    from ganzoo.train.config import TrainConfig
+
+    _require(isinstance(cls, type) and issubclass(cls, RunLogger), f"{_name(cls)} is not a subclass of ganzoo.api.RunLogger")
+    problem = cls.unavailable()
+    _require(isinstance(problem, str), f"{_name(cls)}.unavailable() must return a string")
+    _require(not problem, f"{_name(cls)} cannot run here, so it cannot be checked: {problem}")
+    row = {"step": 1, "d_loss": 1.4, "g_loss": 0.7, "d_real": 0.5, "d_fake": 0.5, "lr_g": 2e-4, "lr_d": 2e-4,
+           "seconds": 0.1}
+    png = viz.png_bytes(viz.image_grid(np.zeros((4, 1, 8, 8))))
+    logger = cls()
+    with tempfile.TemporaryDirectory() as run_dir:
+        logger.start(Path(run_dir), TrainConfig().to_dict(), 0)
+        logger.log(row)
+        logger.image(1, png)
+        logger.close()
+
+
 def _synthetic_batch(info: DataInfo, n: int, generator: torch.Generator) -> Tensor:
     x = torch.randn(n, *info.shape, generator=generator)
     return torch.tanh(x) if info.bounded else x
@@ -357,6 +384,7 @@ _CHECKS = {
     "objective": check_objective,
     "dataset": check_dataset,
     "model": check_model,
+    "logger": check_logger,
 }
 
 

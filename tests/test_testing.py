@@ -26,6 +26,7 @@ def test_builtin_keeps_the_contract(kind, name):
         "objective": testing.check_objective,
         "dataset": testing.check_dataset,
         "model": testing.check_model,
+        "logger": testing.check_logger,
     }[kind]
     check(obj)
 

@@ -21,7 +21,7 @@ def test_smoke_run_writes_the_run_directory(tmp_path, tiny):
     assert set(record["versions"]) == {"ganzoo", "torch", "python"}
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [5, 10, 15, 20]
-    assert set(rows[0]) == {"step", "d_loss", "g_loss", "d_real", "d_fake", "seconds"}
+    assert set(rows[0]) == {"step", "d_loss", "g_loss", "d_real", "d_fake", "lr_g", "lr_d", "seconds"}
     assert sorted(p.name for p in (out / "samples").iterdir()) == ["step-000010.png", "step-000020.png"]
     assert (out / "checkpoints" / "latest").read_text().strip() == "step-000020"
 

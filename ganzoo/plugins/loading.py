@@ -18,6 +18,7 @@ _BASES = {
     "discriminator": "ganzoo.api:Discriminator",
     "objective": "ganzoo.api:Objective",
     "dataset": "ganzoo.data.base:Dataset",
+    "logger": "ganzoo.api:RunLogger",
 }
 #: constructor arguments the trainer supplies; not hyperparameters of the component
 _SUPPLIED = {"self", "data", "latent_dim", "num_classes"}
@@ -55,7 +56,7 @@ def _import(value: str) -> Any:
     except BaseException as err:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
         if isinstance(err, KeyboardInterrupt):
             raise
-        raise LoadFailure(f"importing {value} failed: {_one_line(err)}", traceback.format_exc()) from None
+        raise LoadFailure(f"importing {value} failed: {one_line(err)}", traceback.format_exc()) from None
     return obj
 
 
@@ -71,7 +72,7 @@ def _as_model_spec(obj: Any) -> Any:
     except BaseException as err:  # noqa: BLE001
         if isinstance(err, KeyboardInterrupt):
             raise
-        raise LoadFailure(f"the model factory raised {_one_line(err)}", traceback.format_exc()) from None
+        raise LoadFailure(f"the model factory raised {one_line(err)}", traceback.format_exc()) from None
     if not isinstance(spec, ModelSpec):
         raise LoadFailure(f"the model factory returned {_describe(spec)}, not a ModelSpec")
     return spec
@@ -123,7 +124,7 @@ def first_line(doc: str | None) -> str:
     return (inspect.cleandoc(doc).strip().splitlines() or [""])[0] if doc else ""
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
     text = " ".join(str(err).split())
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 

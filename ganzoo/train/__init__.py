@@ -17,15 +17,17 @@ from ganzoo.train.config import STRUCTURAL_KEYS, TrainConfig
 def start_run(model: str, out: str | Path, overrides: dict[str, Any] | None = None, progress=None):
     """Resolve ``model`` with ``overrides``, create the run directory ``out`` and return its Trainer."""
     from ganzoo.train.build import apply_threads, build, resolve_config, run_record, select_device
+    from ganzoo.train.loggers import RunLoggers
     from ganzoo.train.loop import Trainer
     from ganzoo.train.rundir import RunDir
 
     config = resolve_config(model, dict(overrides or {}))
+    loggers = RunLoggers.from_config(config.loggers)  # a logger that cannot run stops us before --out exists
     apply_threads(config.threads)
     device = select_device(config.device)
     parts = build(config, device)
     run = RunDir.create(out, run_record(config, parts))
-    return Trainer(run, config, parts, device, progress)
+    return Trainer(run, config, parts, device, progress, loggers)
 
 
 def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkpoint: str | None = None,
@@ -38,6 +40,7 @@ def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkp
     from ganzoo.train import checkpoint as ckpt
     from ganzoo.train.build import apply_threads, build, config_from_record, select_device
     from ganzoo.train.config import apply_overrides
+    from ganzoo.train.loggers import RunLoggers
     from ganzoo.train.loop import Trainer
     from ganzoo.train.rundir import RunDir
 
@@ -49,11 +52,12 @@ def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkp
     if fixed:
         raise ConfigError(f"cannot change {', '.join(fixed)} when resuming; start a new run with another --out")
     config = apply_overrides(config, overrides, components={})
+    loggers = RunLoggers.from_config(config.loggers)
     sidecar = ckpt.resolve(run.checkpoints, checkpoint)
     apply_threads(config.threads)
     device = select_device(config.device)
     parts = build(config, device)
-    trainer = Trainer(run, config, parts, device, progress)
+    trainer = Trainer(run, config, parts, device, progress, loggers)
     trainer.restore(sidecar)
     run.truncate_metrics(trainer.step)
     record["config"] = config.to_dict()

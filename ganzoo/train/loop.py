@@ -18,6 +18,7 @@ from ganzoo.errors import TrainingDiverged
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
+from ganzoo.train.loggers import RunLoggers
 from ganzoo.train.progress import Progress
 from ganzoo.train.rundir import RunDir
 
@@ -41,8 +42,11 @@ class Trainer:
     :class:`TrainingDiverged` and leaves the last good checkpoint in place."""
 
     def __init__(self, run: RunDir, config: TrainConfig, parts: Components, device: torch.device,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, loggers: RunLoggers | None = None):
         self.run, self.config, self.parts, self.device = run, config, parts, device
+        # where rows and sample grids go (metrics.jsonl and the `loggers` setting's plugins);
+        # RunLoggers.none() for a process that must not write the run directory
+        self.loggers = loggers if loggers is not None else RunLoggers.from_config(config.loggers)
         self.G, self.D, self.objective = parts.generator, parts.discriminator, parts.objective
         self.progress = progress
         self.opt_g = make_optimizer(config, self.G.parameters(), config.lr)
@@ -124,6 +128,7 @@ class Trainer:
 
     def fit(self) -> str:
         cfg = self.config
+        self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
         sums = torch.zeros(4, dtype=torch.float64, device=self.device)
         count = 0
         restore_handler = self._catch_sigint()
@@ -153,6 +158,7 @@ class Trainer:
             return "done"
         finally:
             restore_handler()
+            self.loggers.close()
             if self.progress:
                 self.progress.close()
 
@@ -186,8 +192,9 @@ class Trainer:
         if not (np.isfinite(d_loss) and np.isfinite(g_loss)):
             self._diverged()
         row = {"step": self.step, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake,
+               "lr_g": self.opt_g.param_groups[0]["lr"], "lr_d": self.opt_d.param_groups[0]["lr"],
                "seconds": round(self.elapsed, 3)}
-        self.run.append_metrics(row)
+        self.loggers.log(row)
         if self.progress:
             self.progress.update(self.step, row)
 
@@ -209,7 +216,9 @@ class Trainer:
         if not self.parts.dataset.info.is_image:
             reference = self.parts.dataset.to_data_space(self.parts.dataset.test_split()[0][:SCATTER_SIZE]).numpy()
         path = self.run.samples / f"step-{self.step:06d}.png"
-        fileio.write_bytes(path, viz.png_bytes(viz.render(fake, reference)))
+        png = viz.png_bytes(viz.render(fake, reference))
+        fileio.write_bytes(path, png)
+        self.loggers.image(self.step, png)
         return path
 
     def save(self) -> Path:

@@ -6,6 +6,7 @@ RUN_DIR/
   metrics.jsonl      one JSON line per logged step
   samples/           step-NNNNNN.png: fixed-noise grid (images) or scatter (2-D data)
   checkpoints/       step-NNNNNN.safetensors + .json, and `latest`
+  tensorboard/       TensorBoard events, when the run's loggers include tensorboard
 ```
 """
 
