@@ -2,6 +2,7 @@ import functools
 import gzip
 import hashlib
 import http.server
+import re
 import threading
 
 import numpy as np
@@ -159,3 +160,16 @@ def test_default_checksums_cover_the_four_published_files():
     expected = {stem + ".gz" for pair in mnist.SPLITS.values() for stem in pair}
     assert set(mnist.CHECKSUMS) == expected
     assert all(len(h) == 64 for h in mnist.CHECKSUMS.values())
+
+
+def test_download_shows_bytes_and_rate_on_stderr(tmp_path, server, capsys, monkeypatch):
+    from ganzoo import progress
+
+    monkeypatch.setattr(progress, "PLAIN_DELAY_S", 0)  # the files here are tiny; show them anyway
+    base, checksums = server
+    mnist.fetch("t10k-labels-idx1-ubyte.gz", tmp_path, mirrors=[base], checksums=checksums, log=lambda m: None)
+    captured = capsys.readouterr()
+    final = captured.err.splitlines()[-1]
+    assert final.startswith("  t10k-labels-idx1-ubyte.gz: ") and "B/s" in final
+    assert re.search(r": (\S+)/\1 \[", final)  # all of the announced length
+    assert captured.out == "" and "\r" not in captured.err

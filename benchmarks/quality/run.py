@@ -298,6 +298,14 @@ def main(argv=None) -> int:
                                "python": platform.python_version(), "torch_threads": 1,
                                "load_start": [round(x, 2) for x in os.getloadavg()]},
                "bars": BARS, "published": PUBLISHED, "modes": {}, "digits": {}, "failures": []}
+    from ganzoo.progress import progress_bar, write
+
+    digit_models = args.digit_models.split(",")
+    planned = sum(args.seeds for data in ("ring8", "grid25") if data in only
+                  for label in MODE_CONFIGS[data] if not chosen or label in chosen)
+    planned += len(digit_models) * args.digit_seeds if "digits" in only else 0
+    # each training and evaluation shows its own bars on a terminal; this one counts the runs
+    runs_bar = progress_bar(total=planned, desc="quality runs", unit="run", show=True)
     workdir = Path(tempfile.mkdtemp(prefix="ganzoo-quality-"))
     try:
         for data in ("ring8", "grid25"):
@@ -314,16 +322,18 @@ def main(argv=None) -> int:
                     except Exception as err:  # a diverged run is a result, not a crash
                         results["failures"].append(f"{data} {label} seed {seed}: {type(err).__name__}: {err}")
                         continue
+                    finally:
+                        runs_bar.update(1)
                     c = runs[-1]["metrics"]["mode_coverage"]
-                    print(f"{data} {label} seed {seed}: {c['modes']} modes, {100 * c['high_quality']:.1f} % HQ, "
-                          f"KL {c['reverse_kl']}, {runs[-1]['wall_s']} s", file=sys.stderr, flush=True)
+                    write(f"{data} {label} seed {seed}: {c['modes']} modes, {100 * c['high_quality']:.1f} % HQ, "
+                          f"KL {c['reverse_kl']}, {runs[-1]['wall_s']} s")
                 if runs:
                     results["modes"].setdefault(data, {})[label] = {
                         "model": model, "overrides": {**overrides, **extra}, "runs": runs,
                         "summary": summarise_modes(runs), "bar_met": sum(meets_bar(data, r) for r in runs)}
                     save(results, args.out)
         if "digits" in only:
-            for model in args.digit_models.split(","):
+            for model in digit_models:
                 runs = []
                 for seed in range(args.digit_seeds):
                     try:
@@ -331,12 +341,14 @@ def main(argv=None) -> int:
                     except Exception as err:
                         results["failures"].append(f"digits {model} seed {seed}: {type(err).__name__}: {err}")
                         continue
-                    print(f"digits {model} seed {seed}: {json.dumps(runs[-1]['metrics'].get('parzen'))[:80]}",
-                          file=sys.stderr, flush=True)
+                    finally:
+                        runs_bar.update(1)
+                    write(f"digits {model} seed {seed}: {json.dumps(runs[-1]['metrics'].get('parzen'))[:80]}")
                 if runs:
                     results["digits"][model] = {"runs": runs, "summary": summarise_digits(runs)}
                     save(results, args.out)
     finally:
+        runs_bar.close()
         shutil.rmtree(workdir, ignore_errors=True)
     save(results, args.out)
     print(f"wrote {args.out / 'results.json'} and {args.out / 'RESULTS.md'}", file=sys.stderr)

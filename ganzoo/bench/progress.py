@@ -1,10 +1,12 @@
-"""Progress while the suites run: one redrawn line on a terminal, plain lines in a log."""
+"""Progress while the suites run, on stderr: a bar per suite on a terminal (cases done, rate,
+time left, the case now running), one plain line per case in a log."""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import IO
+
+from ganzoo.progress import progress_bar
 
 
 class BenchProgress:
@@ -12,17 +14,23 @@ class BenchProgress:
 
     def __init__(self, stream: IO[str] | None = None, live: bool | None = None):
         self.stream = stream or sys.stderr
-        self.live = self.stream.isatty() if live is None else live
-        self.start = time.perf_counter()
+        self.live = live
+        self.suite: str | None = None
+        self.bar = None
 
     def __call__(self, suite: str, done: int, total: int, what: str) -> None:
-        elapsed = time.perf_counter() - self.start
-        line = f"[{elapsed:6.1f} s] {suite} {done + 1}/{total}: {what}"
-        start, end = ("\r", "\033[K") if self.live else ("", "\n")
-        self.stream.write(start + (line[:150] if self.live else line) + end)
-        self.stream.flush()
+        if suite != self.suite:
+            self.close()
+            # In a log, a line for every case (each takes seconds), the first one named.
+            self.bar = progress_bar(total=total, desc=suite, unit="case", show=True, stream=self.stream,
+                                    live=self.live, interval=0, delay=1e-9)
+            self.suite = suite
+        self.bar.total = total
+        self.bar.set_postfix_str(what, refresh=False)
+        if not self.bar.update(done - self.bar.n):
+            self.bar.refresh()
 
     def close(self) -> None:
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar, self.suite = None, None

@@ -20,7 +20,7 @@ def _suite_module(name: str):
 def run_suites(suites: list[str], *, device: str = "cpu", quick: bool = False,
                progress: Callable[[str, int, int, str], None] | None = None) -> dict:
     """Run ``suites`` in order and return the results document; ``progress(suite, done, total,
-    what)`` is called before each step."""
+    what)`` is called before each step, and with ``done == total`` when the suite is over."""
     unknown = [s for s in suites if s not in SUITES]
     if unknown:
         raise ValueError(f"unknown suite(s) {unknown}; choose from {', '.join(SUITES)}")
@@ -35,9 +35,16 @@ def run_suites(suites: list[str], *, device: str = "cpu", quick: bool = False,
     }
     for name in suites:
         started = time.perf_counter()
-        report = (lambda done, total, what, _n=name: progress(_n, done, total, what)) if progress else None
-        result = _suite_module(name).run(device=device, quick=quick, progress=report)
+        steps = [0]  # the suite's own count of steps, from its latest report
+
+        def report(done, total, what, _n=name):
+            steps[0] = total
+            progress(_n, done, total, what)
+
+        result = _suite_module(name).run(device=device, quick=quick, progress=report if progress else None)
         result["seconds"] = round(time.perf_counter() - started, 2)
+        if progress:
+            progress(name, steps[0], steps[0], f"done in {result['seconds']:.0f} s")
         doc["suites"][name] = finish(name, result)
     doc["load_average_end"] = machine.load_average()
     return doc

@@ -51,7 +51,8 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
         from ganzoo.metrics.inception import load_feature_network
 
         network = load_feature_network(inception_weights, inception_sha256)
-    result = evaluate(generator, dataset, n, seed, feature_network=network)
+    click.echo(f"Evaluating {run_dir} at step {step} on {dataset.name}", err=True)
+    result = evaluate(generator, dataset, n, seed, feature_network=network, progress=True)
     report = {
         "format": EVAL_FORMAT,
         "data": dataset.name,

@@ -21,6 +21,7 @@ from ganzoo.data.idx import read_idx
 from ganzoo.errors import DataError
 from ganzoo import fileio
 from ganzoo.fileio import atomic_path
+from ganzoo.progress import progress_bar
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -94,10 +95,14 @@ def _download_verified(url: str, target: Path, expected: str, timeout: float) ->
     with atomic_path(target) as tmp:
         sha, size = hashlib.sha256(), 0
         with open(tmp, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            while chunk := response.read(_CHUNK):
-                sha.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
+            length = response.headers.get("Content-Length")
+            with progress_bar(total=int(length) if length and length.isdigit() else None, desc=f"  {target.name}",
+                              unit="B", unit_scale=True, unit_divisor=1024, show=True) as bar:
+                while chunk := response.read(_CHUNK):
+                    sha.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                    bar.update(len(chunk))
         if sha.hexdigest() != expected:
             raise ValueError(f"sha256 mismatch: got {sha.hexdigest()}, expected {expected}")
     return expected, size

@@ -25,6 +25,7 @@ from torch import Tensor, nn
 
 from ganzoo import fileio
 from ganzoo.data.base import Dataset
+from ganzoo.progress import progress_bar
 
 #: bump when the network or its training changes: old cache entries are then ignored
 RECIPE = {"version": 1, "width": 32, "features": 128, "steps": 1000, "batch_size": 128, "lr": 1e-3, "seed": 0}
@@ -67,19 +68,21 @@ class Classifier:
     cached: bool
 
     @torch.no_grad()
-    def _apply(self, fn, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    def _apply(self, fn, x: np.ndarray, progress: bool | None, desc: str, batch_size: int = 1024) -> np.ndarray:
         self.network.eval()
         x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-        out = [fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        starts = progress_bar(range(0, len(x), batch_size), desc=desc, unit="batch", show=progress, leave=False)
+        out = [fn(x[i:i + batch_size]) for i in starts]
         return torch.cat(out).double().numpy() if out else np.zeros((0,))
 
-    def features(self, x: np.ndarray) -> np.ndarray:
-        """Penultimate activations ``(n, features)`` of data-space images ``(n, C, H, W)``."""
-        return self._apply(self.network.features, x)
+    def features(self, x: np.ndarray, progress: bool | None = None) -> np.ndarray:
+        """Penultimate activations ``(n, features)`` of data-space images ``(n, C, H, W)``.
+        ``progress``: as :func:`ganzoo.progress.progress_bar`'s ``show``."""
+        return self._apply(self.network.features, x, progress, "classifier features")
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
+    def predict(self, x: np.ndarray, progress: bool | None = None) -> np.ndarray:
         """Predicted labels ``(n,)``."""
-        return self._apply(self.network, x).argmax(axis=1)
+        return self._apply(self.network, x, progress, "classifier labels").argmax(axis=1)
 
 
 def can_classify(dataset: Dataset) -> bool:
@@ -100,13 +103,14 @@ def _data_fingerprint(dataset: Dataset) -> str:
     return h.hexdigest()
 
 
-def _train(dataset: Dataset) -> ConvClassifier:
+def _train(dataset: Dataset, progress: bool | None = None) -> ConvClassifier:
     torch.manual_seed(RECIPE["seed"])
     rng = torch.Generator().manual_seed(RECIPE["seed"] + 1)
     net = ConvClassifier(dataset.info.shape, dataset.info.num_classes, RECIPE["width"], RECIPE["features"])
     opt = torch.optim.Adam(net.parameters(), lr=RECIPE["lr"])
     net.train()
-    for _ in range(RECIPE["steps"]):
+    for _ in progress_bar(range(RECIPE["steps"]), desc="training the classifier (cached for next time)",
+                          unit="step", show=progress):
         x, y = dataset.sample(RECIPE["batch_size"], rng)
         loss = nn.functional.cross_entropy(net(dataset.to_data_space(x)), y.long())
         opt.zero_grad(set_to_none=True)
@@ -137,8 +141,9 @@ def _load_cached(path: Path, dataset: Dataset) -> Classifier | None:
     return Classifier(net.eval(), meta["sha256"], float(meta["test_accuracy"]), cached=True)
 
 
-def get_classifier(dataset: Dataset, cache: Path | None = None) -> Classifier:
-    """The classifier of ``dataset`` (labelled images): from the cache, or trained and cached."""
+def get_classifier(dataset: Dataset, cache: Path | None = None, progress: bool | None = None) -> Classifier:
+    """The classifier of ``dataset`` (labelled images): from the cache, or trained and cached.
+    ``progress``: show the training's progress, as :func:`ganzoo.progress.progress_bar`'s ``show``."""
     if not can_classify(dataset):
         raise ValueError(f"dataset {dataset.name!r} has no labelled images to train a classifier on")
     key = hashlib.sha256((_data_fingerprint(dataset) + json.dumps(RECIPE, sort_keys=True)).encode()).hexdigest()
@@ -147,7 +152,7 @@ def get_classifier(dataset: Dataset, cache: Path | None = None) -> Classifier:
     found = _load_cached(path, dataset)
     if found is not None:
         return found
-    net = _train(dataset)
+    net = _train(dataset, progress)
     accuracy = _test_accuracy(net, dataset)
     blob = st_save({k: v.contiguous() for k, v in net.state_dict().items()})
     sha = hashlib.sha256(blob).hexdigest()

@@ -55,14 +55,16 @@ def real_samples(dataset: Dataset, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None, seed: int = 0,
-             cache=None, feature_network=None) -> dict[str, Any]:
+             cache=None, feature_network=None, progress: bool | None = None) -> dict[str, Any]:
     """Draw ``n`` samples (default: the protocol's number) with ``seed`` and score them.
 
     Returns a JSON-ready dict: ``protocol``, ``n``, ``seed`` and one entry per metric
     (``mode_coverage``; ``parzen`` and ``parzen_reference``; ``classifier``; ``inception``
     when a ``feature_network`` from :func:`ganzoo.metrics.inception.load_feature_network` is
     given, for images). Undefined values (nan) are ``None``. ``cache`` overrides the
-    classifier cache directory.
+    classifier cache directory. ``progress``: bars on stderr for the long steps (classifier
+    training, Parzen, features); ``None`` shows them when stderr is a terminal, ``True``
+    always, ``False`` never.
     """
     protocol = protocol_for(dataset)
     n = n or default_samples(dataset)
@@ -75,26 +77,29 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
 
     validation, real = real_samples(dataset, n)
     test = dataset.to_data_space(dataset.test_split()[0]).numpy().astype(np.float64)
-    result["parzen"] = parzen.parzen_score(fake, validation, test)
-    result["parzen_reference"] = parzen.parzen_score(real, validation, test)
+    result["parzen"] = parzen.parzen_score(fake, validation, test, progress=progress, desc="Parzen (samples)")
+    result["parzen_reference"] = parzen.parzen_score(real, validation, test, progress=progress,
+                                                     desc="Parzen (real data)")
     if protocol == "images" and classifier.can_classify(dataset):
-        result["classifier"] = classifier_scores(classifier.get_classifier(dataset, cache), fake, real, test)
+        model = classifier.get_classifier(dataset, cache, progress=progress)
+        result["classifier"] = classifier_scores(model, fake, real, test, progress=progress)
     if protocol == "images" and feature_network is not None:
         from ganzoo.metrics.inception import feature_scores
 
-        result["inception"] = feature_scores(feature_network, fake, real, test)
+        result["inception"] = feature_scores(feature_network, fake, real, test, progress=progress)
     return to_json(result)
 
 
-def classifier_scores(model, fake: np.ndarray, real: np.ndarray, test: np.ndarray) -> dict[str, Any]:
+def classifier_scores(model, fake: np.ndarray, real: np.ndarray, test: np.ndarray,
+                      progress: bool | None = None) -> dict[str, Any]:
     """FID/KID of ``fake`` against ``real`` (and of the held-out ``test`` split, the ceiling)
     in the classifier's features, and the histogram of its predicted labels for ``fake``."""
     from ganzoo.metrics.fid import frechet_distance, kernel_distance
 
-    f_fake, f_real, f_test = model.features(fake), model.features(real), model.features(test)
+    f_fake, f_real, f_test = (model.features(x, progress=progress) for x in (fake, real, test))
     kid, kid_std = kernel_distance(f_fake, f_real)
     ref_kid, ref_kid_std = kernel_distance(f_test, f_real)
-    counts = np.bincount(model.predict(fake), minlength=model.network.head.out_features)
+    counts = np.bincount(model.predict(fake, progress=progress), minlength=model.network.head.out_features)
     return {
         "fid": frechet_distance(f_fake, f_real),
         "kid": kid,

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ganzoo.errors import DataError
+from ganzoo.progress import progress_bar
 
 
 @dataclass
@@ -26,13 +27,15 @@ class FeatureNetwork:
     sha256: str
 
     @torch.no_grad()
-    def features(self, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
-        """Features ``(n, d)`` of data-space images ``(n, C, H, W)`` in [0, 1]."""
+    def features(self, images: np.ndarray, batch_size: int = 64, progress: bool | None = None) -> np.ndarray:
+        """Features ``(n, d)`` of data-space images ``(n, C, H, W)`` in [0, 1]. ``progress``: as
+        :func:`ganzoo.progress.progress_bar`'s ``show``."""
         x = torch.as_tensor(np.asarray(images), dtype=torch.float32)
         if x.ndim != 4 or x.shape[1] not in (1, 3):
             raise DataError(f"the feature network needs images with 1 or 3 channels, got shape {tuple(x.shape)}")
         out = []
-        for start in range(0, len(x), batch_size):
+        for start in progress_bar(range(0, len(x), batch_size), desc="Inception features", unit="batch",
+                                  show=progress, leave=False):
             batch = (x[start:start + batch_size].clamp(0, 1) * 255).round().to(torch.uint8)
             if batch.shape[1] == 1:
                 batch = batch.repeat(1, 3, 1, 1)
@@ -57,11 +60,12 @@ def load_feature_network(path: str | Path, sha256: str) -> FeatureNetwork:
     return FeatureNetwork(module, digest)
 
 
-def feature_scores(network: FeatureNetwork, fake: np.ndarray, real: np.ndarray, test: np.ndarray) -> dict:
+def feature_scores(network: FeatureNetwork, fake: np.ndarray, real: np.ndarray, test: np.ndarray,
+                   progress: bool | None = None) -> dict:
     """FID/KID of ``fake`` and of the held-out ``test`` split (the ceiling) against ``real``."""
     from ganzoo.metrics.fid import frechet_distance, kernel_distance
 
-    f_fake, f_real, f_test = network.features(fake), network.features(real), network.features(test)
+    f_fake, f_real, f_test = (network.features(x, progress=progress) for x in (fake, real, test))
     kid, kid_std = kernel_distance(f_fake, f_real)
     return {"fid": frechet_distance(f_fake, f_real), "kid": kid, "kid_std": kid_std,
             "reference_fid": frechet_distance(f_test, f_real), "reference_kid": kernel_distance(f_test, f_real)[0],

@@ -10,9 +10,12 @@ All inputs are in data space (images in [0, 1]), flattened.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import torch
+
+from ganzoo.progress import progress_bar
 
 #: the paper's grid of kernel widths
 SIGMAS = tuple(float(s) for s in np.logspace(-1, 0, 10))
@@ -21,10 +24,12 @@ PROTOCOL_SAMPLES = 10_000
 
 
 @torch.no_grad()
-def log_likelihood(centres: np.ndarray, x: np.ndarray, sigma: float, chunk: int = 512) -> np.ndarray:
+def log_likelihood(centres: np.ndarray, x: np.ndarray, sigma: float, chunk: int = 512,
+                   on_rows: Callable[[int], object] | None = None) -> np.ndarray:
     """Log density of each row of ``x`` under the Gaussian KDE on ``centres`` with width ``sigma``.
 
     ``log p(x) = logsumexp_i(-|x - c_i|² / 2σ²) - log N - (d/2) log(2πσ²)``; shape ``(len(x),)``.
+    ``on_rows(k)`` is called after each chunk of ``k`` rows (progress).
     """
     c = torch.as_tensor(np.asarray(centres), dtype=torch.float64).flatten(1)
     q = torch.as_tensor(np.asarray(x), dtype=torch.float64).flatten(1)
@@ -35,25 +40,32 @@ def log_likelihood(centres: np.ndarray, x: np.ndarray, sigma: float, chunk: int 
         block = q[start:start + chunk]
         sq = (block * block).sum(1, keepdim=True) - 2 * block @ c.T + c_sq
         out.append(torch.logsumexp(-sq.clamp_min(0) / (2 * sigma**2), dim=1))
+        if on_rows is not None:
+            on_rows(len(block))
     const = math.log(n) + 0.5 * d * math.log(2 * math.pi * sigma**2)
     return (torch.cat(out) - const).numpy() if out else np.zeros(0)
 
 
-def select_sigma(centres: np.ndarray, validation: np.ndarray, sigmas=SIGMAS) -> tuple[float, dict]:
+def select_sigma(centres: np.ndarray, validation: np.ndarray, sigmas=SIGMAS,
+                 on_rows: Callable[[int], object] | None = None) -> tuple[float, dict]:
     """The σ in ``sigmas`` with the highest mean validation log-likelihood, and every σ's score."""
-    scores = {float(s): float(log_likelihood(centres, validation, s).mean()) for s in sigmas}
+    scores = {float(s): float(log_likelihood(centres, validation, s, on_rows=on_rows).mean()) for s in sigmas}
     return max(scores, key=scores.get), scores
 
 
-def parzen_score(centres: np.ndarray, validation: np.ndarray, test: np.ndarray, sigmas=SIGMAS) -> dict:
+def parzen_score(centres: np.ndarray, validation: np.ndarray, test: np.ndarray, sigmas=SIGMAS,
+                 progress: bool | None = None, desc: str = "Parzen") -> dict:
     """Goodfellow et al.'s protocol: σ chosen on ``validation``, scored on ``test``.
 
     Returns ``log_likelihood`` (mean over the test set, nats), ``stderr`` (its standard
     error), ``sigma`` and ``sigma_scores`` (mean validation log-likelihood per σ, keyed by
-    σ rounded to four digits).
+    σ rounded to four digits). ``progress`` (named ``desc``): as
+    :func:`ganzoo.progress.progress_bar`'s ``show``.
     """
-    sigma, scores = select_sigma(centres, validation, sigmas)
-    ll = log_likelihood(centres, test, sigma)
+    rows = len(validation) * len(sigmas) + len(test)
+    with progress_bar(total=rows, desc=desc, unit="row", show=progress) as bar:
+        sigma, scores = select_sigma(centres, validation, sigmas, on_rows=bar.update)
+        ll = log_likelihood(centres, test, sigma, on_rows=bar.update)
     return {
         "log_likelihood": float(ll.mean()),
         "stderr": float(ll.std(ddof=1) / math.sqrt(len(ll))) if len(ll) > 1 else math.nan,

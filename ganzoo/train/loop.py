@@ -19,7 +19,7 @@ from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
 from ganzoo.train.loggers import RunLoggers
-from ganzoo.train.progress import Progress
+from ganzoo.train.progress import Progress, training_progress
 from ganzoo.train.rundir import RunDir
 
 #: number of fixed latents drawn for the sample pictures
@@ -39,16 +39,20 @@ def make_optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimi
 class Trainer:
     """Drives one run. ``fit()`` trains up to ``config.steps`` and returns "done" or
     "interrupted" (Ctrl-C; a checkpoint was saved). A NaN or infinite loss raises
-    :class:`TrainingDiverged` and leaves the last good checkpoint in place."""
+    :class:`TrainingDiverged` and leaves the last good checkpoint in place.
+
+    ``progress``: ``None`` (default) shows a bar on stderr when stderr is a terminal, ``True``
+    always (one plain line per logged step when not a terminal), ``False`` never; or a
+    :class:`~ganzoo.train.progress.Progress` of your own (another stream, or your callbacks)."""
 
     def __init__(self, run: RunDir, config: TrainConfig, parts: Components, device: torch.device,
-                 progress: Progress | None = None, loggers: RunLoggers | None = None):
+                 progress: bool | Progress | None = None, loggers: RunLoggers | None = None):
         self.run, self.config, self.parts, self.device = run, config, parts, device
         # where rows and sample grids go (metrics.jsonl and the `loggers` setting's plugins);
         # RunLoggers.none() for a process that must not write the run directory
         self.loggers = loggers if loggers is not None else RunLoggers.from_config(config.loggers)
         self.G, self.D, self.objective = parts.generator, parts.discriminator, parts.objective
-        self.progress = progress
+        self.progress = training_progress(progress)
         self.opt_g = make_optimizer(config, self.G.parameters(), config.lr)
         self.opt_d = make_optimizer(config, self.D.parameters(), config.d_lr or config.lr)
         self.ema: nn.Module | None = None
@@ -141,6 +145,8 @@ class Trainer:
                 count += 1
                 self.step += 1
                 self.elapsed = time.perf_counter() - start
+                if self.progress:
+                    self.progress.advance(self.step)
                 at_end = self.step == cfg.steps
                 if self.step % cfg.log_every == 0 or at_end:
                     self._log(sums, count)

@@ -1,46 +1,57 @@
-"""Progress display: a live line on a terminal, plain periodic lines otherwise."""
+"""Training progress: a live bar on a terminal (step/total, it/s, time left, the losses), and
+one plain line per logged step when the output is a file or a pipe, on stderr."""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import IO, Any
+
+from ganzoo.progress import is_terminal, progress_bar
+
+#: a plain line, written at each logged step
+LINE_FORMAT = "step {n_fmt}/{total_fmt}{postfix}, {rate_fmt}, left {remaining}"
 
 
 class Progress:
-    """Shows step, losses, D's mean outputs, speed and time left.
+    """What :class:`~ganzoo.train.loop.Trainer` calls: ``start(step, total)`` once,
+    ``advance(step)`` after every step (cheap: tqdm redraws at most ten times a second),
+    ``update(step, row)`` at every logged step with the ``metrics.jsonl`` row, ``close()``.
 
-    On a terminal the line is redrawn in place; when output is a file or a pipe a
-    full line is printed at each logged step (so logs stay readable).
+    ``live`` (default: whether ``stream``, default stderr, is a terminal) picks the bar.
     """
 
     def __init__(self, stream: IO[str] | None = None, live: bool | None = None):
         self.stream = stream or sys.stderr
-        self.live = self.stream.isatty() if live is None else live
-        self._t0 = 0.0
-        self._step0 = 0
-        self._total = 0
+        self.live = is_terminal(self.stream) if live is None else live
+        self.bar = None
 
     def start(self, step: int, total: int) -> None:
-        self._t0, self._step0, self._total = time.perf_counter(), step, total
+        # Not live: lines come from update() alone (no opening line, none between logged steps).
+        plain = {} if self.live else {"bar_format": LINE_FORMAT, "interval": float("inf"), "delay": 1e-9}
+        self.bar = progress_bar(total=total, initial=step, desc="train", unit="step", show=True,
+                                stream=self.stream, live=self.live, **plain)
+
+    def advance(self, step: int) -> None:
+        self.bar.update(step - self.bar.n)
 
     def update(self, step: int, row: dict[str, Any]) -> None:
-        elapsed = time.perf_counter() - self._t0
-        rate = (step - self._step0) / elapsed if elapsed > 0 else 0.0
-        left = (self._total - step) / rate if rate > 0 else 0.0
-        width = len(str(self._total))
-        line = (
-            f"step {step:>{width}}/{self._total}  d_loss {row['d_loss']:.3f}  g_loss {row['g_loss']:.3f}  "
-            f"D(x) {row['d_real']:.2f}  D(G(z)) {row['d_fake']:.2f}  {rate:.0f} it/s  "
-            f"left {int(left) // 60}:{int(left) % 60:02d}"
-        )
-        if self.live:
-            self.stream.write("\r" + line + "\033[K")
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        self.bar.update(step - self.bar.n)
+        self.bar.set_postfix_str(
+            f"d_loss {row['d_loss']:.3f}, g_loss {row['g_loss']:.3f}, "
+            f"D(x) {row['d_real']:.2f}, D(G(z)) {row['d_fake']:.2f}", refresh=not self.live)
 
     def close(self) -> None:
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def training_progress(choice: bool | Progress | None) -> Progress | None:
+    """The Trainer's ``progress`` argument resolved: ``None`` shows progress on stderr when
+    it is a terminal, ``True`` always (plain lines when not a terminal), ``False`` never; a
+    :class:`Progress` (or any object with its four methods) is used as given."""
+    if choice is None:
+        return Progress() if is_terminal(sys.stderr) else None
+    if choice is True:
+        return Progress()
+    return choice or None
