@@ -6,9 +6,22 @@ from entry points in the groups ``ganzoo.models``, ``ganzoo.generators``,
 
 Finding is cheap and imports nothing (:func:`list_plugins`); a plugin's code runs
 only when it is used (:func:`get`, :func:`create`, :func:`describe`). A plugin that
-fails to load is reported as ``broken`` and never affects the others. Names are
-bare (``mlp``) or qualified by package (``ganzoo:mlp``) where two packages provide
-the same one. Discovery is cached per process; :func:`reset` forgets it.
+fails to load is reported as ``broken`` and never affects the others (per entry
+point: one broken entry does not make its package's other entries broken).
+Discovery is cached per process; :func:`reset` forgets it.
+
+Names are bare (``mlp``) or qualified by package (``ganzoo:mlp``, always exact). A
+bare name that several packages provide resolves, in this order:
+
+1. ``within`` a package (a recipe's component names, with ``within`` the recipe's
+   own distribution): that package's entry, if it has one;
+2. ganzoo's own entry, if it has one: a third party's ``mlp`` or ``ring8`` never
+   changes what ``mlp`` means; it stays reachable as ``package:mlp`` and
+   ``ganzoo list`` shows it as shadowed;
+3. the one usable entry (disabled and incompatible ones do not count);
+4. otherwise an error naming the qualified choices and ``GANZOO_DISABLE_PLUGINS``.
+
+So nothing another package installs changes what an existing recipe builds.
 
 This module does not import torch.
 """
@@ -35,6 +48,7 @@ __all__ = [
     "create",
     "create_model",
     "origin",
+    "resolve",
     "describe",
     "load_all",
     "kinds_of",
@@ -111,28 +125,42 @@ def list_models(pattern: str = "*") -> list[str]:
     return sorted({p.name for p in list_plugins("model", pattern) if p.status != DISABLED})
 
 
-def _find(kind: str, name: str) -> _Record:
-    """The one record ``name`` designates, or a clear error."""
+def _find(kind: str, name: str, within: str | None = None) -> _Record:
+    """The one record ``name`` designates (see the module doc for the rules), or a clear error."""
     _check_kind(kind)
     records = [r for r in _all() if r.info.kind == kind]
     package, sep, bare = name.rpartition(":")
     if sep:
-        matches = [
-            r for r in records
-            if r.info.name == bare and discovery.normalize(r.info.package) == discovery.normalize(package)
-        ]
+        matches = [r for r in records if r.info.name == bare and _same_package(r.info.package, package)]
     else:
         matches = [r for r in records if r.info.name == name]
     if not matches:
         raise UnknownNameError(_unknown_message(kind, name, records))
+    if len(matches) == 1:
+        return matches[0]
+    own = [r for r in matches if within is not None and _same_package(r.info.package, within)]
+    builtin = [r for r in matches if r.info.builtin]
     usable = [r for r in matches if r.info.status not in (DISABLED, INCOMPATIBLE)]
-    if len(usable) > 1:
-        choices = ", ".join(f"'{r.info.qualified_name}'" for r in usable)
-        raise PluginError(
-            f"{kind} name '{name}' is ambiguous: {len(usable)} packages provide it; "
-            f"use one of {choices}"
-        )
-    return (usable or matches)[0]
+    chosen = own or builtin or (usable if len(usable) == 1 else [])
+    if chosen:
+        return chosen[0]
+    if not usable:
+        return matches[0]  # all refused: using it explains why
+    choices = ", ".join(f"'{r.info.qualified_name}'" for r in usable)
+    raise PluginError(
+        f"{kind} name '{name}' is ambiguous: {len(usable)} packages provide it; use one of {choices}, "
+        f"or switch one package off with {discovery.DISABLE_ENV}={usable[-1].info.package}"
+    )
+
+
+def _same_package(a: str, b: str) -> bool:
+    return discovery.normalize(a) == discovery.normalize(b)
+
+
+def resolve(kind: str, name: str, *, within: str | None = None) -> str:
+    """The qualified name ``package:name`` that ``name`` designates; ``within``: the
+    distribution whose entries a bare name prefers (a recipe's own package)."""
+    return _find(kind, name, within).info.qualified_name
 
 
 def _unknown_message(kind: str, name: str, records: list[_Record]) -> str:
@@ -178,13 +206,14 @@ def _unusable(record: _Record) -> PluginError:
     return PluginError(f"{where} is {info.status}: {info.reason}")
 
 
-def get(kind: str, name: str) -> Any:
+def get(kind: str, name: str, *, within: str | None = None) -> Any:
     """The loaded, checked plugin: a component class, or (models) a ``ModelSpec`` copy.
 
     Raises UnknownNameError for a name nothing provides, PluginError for a plugin
-    that is broken, incompatible, disabled, or a bare name two packages provide.
+    that is broken, incompatible, disabled, or a bare name two third parties provide.
+    ``within`` as for :func:`resolve`.
     """
-    record = _find(kind, name)
+    record = _find(kind, name, within)
     obj = _load(record)
     if obj is None:
         raise _unusable(record)
@@ -205,9 +234,9 @@ def create_model(name: str, **overrides: Any):
     return spec
 
 
-def origin(kind: str, name: str) -> dict[str, str]:
+def origin(kind: str, name: str, *, within: str | None = None) -> dict[str, str]:
     """Where ``name`` comes from, for provenance: name, kind, package, version, value."""
-    info = _find(kind, name).info
+    info = _find(kind, name, within).info
     return {"name": info.name, "kind": info.kind, "package": info.package, "version": info.version, "value": info.value}
 
 
@@ -243,7 +272,7 @@ def kinds_of(name: str) -> list[str]:
     found = [
         r.info.kind for r in _all()
         if r.info.name == bare
-        and (not sep or discovery.normalize(r.info.package) == discovery.normalize(package))
+        and (not sep or _same_package(r.info.package, package))
     ]
     if not found:
         names = sorted({r.info.qualified_name if sep else r.info.name for r in _all()})

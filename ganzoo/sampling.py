@@ -25,7 +25,8 @@ def load_run(path: str | Path, which: str | None = None, device: str = "cpu", da
     record = run.read_record()
     config = config_from_record(record)
     config.device = device
-    parts = build_run(config, record, select_device(device), data, need_samples=need_samples)
+    parts = build_run(config, record, select_device(device), data, need_samples=need_samples,
+                      pinned=record.get("components"))  # what config.json says it used
     tensors, meta = checkpoint.load(checkpoint.resolve(run.checkpoints, which))
     prefix = "ema" if any(k.startswith("ema.") for k in tensors) else "generator"
     parts.generator.load_state_dict(checkpoint.unprefixed(prefix, tensors))

@@ -13,7 +13,11 @@ built-ins. A typical plugin test::
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -23,8 +27,9 @@ from ganzoo import registry
 from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective, RunLogger
 from ganzoo.data.base import Dataset
 from ganzoo.errors import GanzooError
-from ganzoo.plugins.discovery import normalize
+from ganzoo.plugins.discovery import BUILTIN, normalize
 from ganzoo.plugins.loading import first_line
+from ganzoo.trial import call_problem
 
 #: 2-D points (unbounded) and small one-channel images in [-1, 1]
 POINTS = DataInfo((2,), bounded=False)
@@ -33,6 +38,7 @@ DEFAULT_DATA = (POINTS, IMAGES)
 
 __all__ = [
     "ContractError",
+    "ContractWarning",
     "POINTS",
     "IMAGES",
     "check_generator",
@@ -48,6 +54,11 @@ __all__ = [
 
 class ContractError(AssertionError):
     """A plugin does not keep the contract ganzoo relies on."""
+
+
+class ContractWarning(UserWarning):
+    """Not a broken contract, but something the plugin's users will trip over (a name
+    another installed package also provides)."""
 
 
 def _require(condition: bool, message: str) -> None:
@@ -112,12 +123,15 @@ def check_generator(
     2-D points and 8x8 images, of which a network may refuse some with a ValueError.
     """
     _require(isinstance(cls, type) and issubclass(cls, Generator), f"{_name(cls)} is not a subclass of ganzoo.api.Generator")
+    problem = call_problem("generator", cls)
+    _require(not problem, problem)
     build = lambda info: cls(info, latent_dim=latent_dim, num_classes=num_classes, **kwargs)  # noqa: E731
+    cpu = torch.device("cpu")
     for info, g in _instances(cls, data, build):
         where = f"{_name(cls)} on data {info.shape}"
-        z = g.sample_latent(batch, generator=torch.Generator().manual_seed(0))
+        z = g.sample_latent(batch, torch.Generator().manual_seed(0), cpu)  # as the trainer calls it
         _require(tuple(z.shape) == (batch, latent_dim), f"{where}: sample_latent gave {tuple(z.shape)}, want {(batch, latent_dim)}")
-        again = g.sample_latent(batch, generator=torch.Generator().manual_seed(0))
+        again = g.sample_latent(batch, torch.Generator().manual_seed(0), cpu)
         _require(torch.equal(z, again), f"{where}: sample_latent is not reproducible from its torch.Generator")
         x = g(z, _labels(batch, num_classes))
         _require(tuple(x.shape) == (batch, *info.shape), f"{where}: output shape {tuple(x.shape)}, want {(batch, *info.shape)}")
@@ -186,7 +200,9 @@ def check_objective(cls_or_objective: Any, **kwargs: Any) -> None:
         _require(fake.grad is not None and bool(fake.grad.sum() < 0), f"{name}.generator_loss must fall as fake logits rise")
     d = _TinyDiscriminator(POINTS)
     real, fake = torch.randn(8, 2), torch.randn(8, 2)
-    penalty = objective.penalty(d, real, fake, 0)
+    problem = call_problem("objective", type(objective))
+    _require(not problem, problem)
+    penalty = objective.penalty(d, real, fake, 0, labels=None)
     if penalty is not None:
         _require_scalar(penalty, f"{name}.penalty")
         if penalty.requires_grad:
@@ -260,88 +276,92 @@ def check_logger(cls: type) -> None:
         logger.close()
 
 
-def _synthetic_batch(info: DataInfo, n: int, generator: torch.Generator) -> Tensor:
-    x = torch.randn(n, *info.shape, generator=generator)
-    return torch.tanh(x) if info.bounded else x
-
-
 def check_model(
     spec_or_name: ModelSpec | str | Callable[[], ModelSpec], *,
     data: DataInfo | None = None, steps: int = 3, batch: int = 8, num_classes: int | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> None:
-    """A recipe's components resolve through the registry, build on ``data`` and train
-    ``steps`` discriminator/generator updates on synthetic batches with finite losses
-    that move both networks. Self-contained: it does not use the trainer.
+    """A recipe trains under ganzoo's own trainer: its components resolve and build,
+    ``steps`` real training steps (penalty, after-step hook, logging, a sample picture, a
+    checkpoint) give finite losses and move both networks, and the run reloads, samples
+    and evaluates as ``ganzoo sample`` and ``ganzoo eval`` do. It runs in a temporary
+    folder, with ganzoo's own networks made small (``hidden`` 16, ``width`` 8).
 
-    data: default, the shape of the recipe's default dataset (``defaults["data"]``, when
-        it loads without downloading), else the generator's or discriminator's
-        ``contract_data``, else 2-D points.
-    num_classes: default 10 for recipes whose defaults say ``conditional``, else 0.
+    data: what to train on. Default: the recipe's default dataset (``defaults["data"]``)
+        when it loads without downloading, else random data of the generator's or
+        discriminator's ``contract_data``, else of 2-D points. A DataInfo given means
+        random data of that shape (unbounded points, or images in [-1, 1]).
+    num_classes: labels of the random data; default 10 for recipes whose defaults say
+        ``conditional``, else 0 (more than 0 trains conditionally).
+    settings: further ``--set`` overrides for the run, e.g. ``{"generator.depth": 2}``.
     """
-    spec = _as_spec(spec_or_name)
+    from ganzoo.trial import TrialError, default_data, explain, run_trial, small_settings, synthetic_data_file
+
+    spec, model = _as_recipe(spec_or_name)
+    where = f"model {spec.name!r}"
     try:
-        gen_cls = registry.get("generator", spec.generator)
-        disc_cls = registry.get("discriminator", spec.discriminator)
-        obj_cls = registry.get("objective", spec.objective)
+        names = _recipe_components(spec, model)
     except GanzooError as err:
-        raise ContractError(f"model {spec.name!r}: {err}") from None
-    if data is None:
-        declared = getattr(gen_cls, "contract_data", None) or getattr(disc_cls, "contract_data", None)
-        data = _dataset_info(spec.defaults.get("data")) or (_infos(declared)[0] if declared else POINTS)
-    if num_classes is None:
-        num_classes = 10 if spec.defaults.get("conditional") else 0
-    torch.manual_seed(0)
-    latent_dim = int(spec.defaults.get("latent_dim", 16))
-    g = gen_cls(data, latent_dim=latent_dim, num_classes=num_classes, **spec.generator_kwargs)
-    d = disc_cls(data, num_classes=num_classes, **spec.discriminator_kwargs)
-    objective = obj_cls(**spec.objective_kwargs)
-    lr, betas = float(spec.defaults.get("lr", 2e-4)), tuple(spec.defaults.get("betas", (0.5, 0.999)))
-    opt_g = torch.optim.Adam(g.parameters(), lr=lr, betas=betas)
-    opt_d = torch.optim.Adam(d.parameters(), lr=lr, betas=betas)
-    before = [p.detach().clone() for p in (*g.parameters(), *d.parameters())]
-    rng = torch.Generator().manual_seed(0)
-    labels = _labels(batch, num_classes)
-    for step in range(steps):
-        for _ in range(int(spec.defaults.get("d_steps", 1))):
-            real = _synthetic_batch(data, batch, rng)
-            fake = g(g.sample_latent(batch, rng), labels).detach()
-            loss = objective.discriminator_loss(d(real, labels), d(fake, labels))
-            penalty = objective.penalty(d, real, fake, step)
-            loss = loss if penalty is None else loss + penalty
-            _require_finite(loss, f"model {spec.name!r}: discriminator loss at step {step}")
-            opt_d.zero_grad()
-            loss.backward()
-            opt_d.step()
-            objective.after_discriminator_step(d)
-        fake_logits = d(g(g.sample_latent(batch, rng), labels), labels)
-        real_logits = d(_synthetic_batch(data, batch, rng), labels) if objective.needs_real_logits else None
-        loss = objective.generator_loss(fake_logits, real_logits)
-        _require_finite(loss, f"model {spec.name!r}: generator loss at step {step}")
-        opt_g.zero_grad()
-        loss.backward()
-        opt_g.step()
-    after = [p.detach() for p in (*g.parameters(), *d.parameters())]
-    n_g = len(list(g.parameters()))
-    _require(any(not torch.equal(a, b) for a, b in zip(before[:n_g], after[:n_g])), f"model {spec.name!r}: the generator did not change")
-    _require(any(not torch.equal(a, b) for a, b in zip(before[n_g:], after[n_g:])), f"model {spec.name!r}: the discriminator did not change")
+        raise ContractError(f"{where}: {err}") from None
+    conditional = bool(spec.defaults.get("conditional")) if num_classes is None else num_classes > 0
+    with tempfile.TemporaryDirectory(prefix="ganzoo-contract-") as folder:
+        if data is None:
+            data_name = default_data(spec, model)
+            declared = [getattr(registry.get(part, names[part]), "contract_data", None)
+                        for part in ("generator", "discriminator")]
+            data = None if data_name else _infos(next((d for d in declared if d), POINTS))[0]
+        if data is not None:
+            labels = (10 if num_classes is None else num_classes) if conditional else 0
+            try:
+                data_name = synthetic_data_file(data, labels, Path(folder))
+            except ValueError as err:
+                raise ContractError(f"{where}: cannot train on data {data.shape}: {err}") from None
+        overrides = {
+            "data": data_name, "steps": steps, "batch_size": batch, "conditional": conditional, "device": "cpu",
+            "log_every": 1, "sample_every": max(steps, 1), "checkpoint_every": max(steps, 1),
+            **small_settings(spec, names), **(settings or {}),
+        }
+        try:
+            trial = run_trial(model or spec, overrides, Path(folder))
+        except TrialError as err:
+            raise ContractError(f"{where}: {err.stage} failed: {explain(err.__cause__, names)}") from err
+    _require(trial.generator_changed, f"{where}: training did not change the generator")
+    _require(trial.discriminator_changed, f"{where}: training did not change the discriminator")
 
 
-def _dataset_info(name: Any) -> DataInfo | None:
-    """The DataInfo of a registered dataset, or None if it is not one or needs files."""
-    if not isinstance(name, str):
-        return None
-    try:
-        return registry.create("dataset", name).info
-    except Exception:  # noqa: BLE001 - a path, a missing download, a broken plugin: use the fallback
-        return None
-
-
-def _as_spec(spec_or_name: Any) -> ModelSpec:
+def _as_recipe(spec_or_name: Any) -> tuple[ModelSpec, str | None]:
+    """The recipe and its qualified registry name, or None for a spec that is not registered."""
     if isinstance(spec_or_name, str):
-        return registry.create_model(spec_or_name)
+        try:
+            model = registry.resolve("model", spec_or_name)
+            return registry.get("model", model), model
+        except GanzooError as err:
+            raise ContractError(str(err)) from None
     spec = spec_or_name if isinstance(spec_or_name, ModelSpec) else spec_or_name()
     _require(isinstance(spec, ModelSpec), f"expected a ModelSpec, got {type(spec).__name__}")
-    return spec
+    for p in registry.list_plugins("model", spec.name):
+        with contextlib.suppress(GanzooError):
+            if registry.get("model", p.qualified_name) == spec:
+                return spec, p.qualified_name
+    return spec, None
+
+
+def _recipe_components(spec: ModelSpec, model: str | None) -> dict[str, str]:
+    """Qualified component names as the trainer resolves them; warns about bare names that
+    another package's entry of the same name could make ambiguous."""
+    own = model.rpartition(":")[0] if model else None
+    names = {part: registry.resolve(part, getattr(spec, part), within=own)
+             for part in ("generator", "discriminator", "objective")}
+    if own is None:
+        return names
+    for part, qualified in names.items():
+        package = qualified.rpartition(":")[0]
+        if ":" not in getattr(spec, part) and normalize(package) not in (normalize(own), BUILTIN):
+            warnings.warn(ContractWarning(
+                f"model {spec.name!r} names its {part} {getattr(spec, part)!r}, which comes from {package}; "
+                f"write {qualified!r}, or another package's {getattr(spec, part)!r} makes the recipe ambiguous"
+            ), stacklevel=3)
+    return names
 
 
 def check_metadata(obj: Any, *, require_paper: bool = False) -> dict[str, Any]:
@@ -394,7 +414,8 @@ def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Ite
     skip: entry names not to check (e.g. a dataset that needs downloaded files).
     data: the data shapes generators and discriminators are built for (default: each
         class's ``contract_data``, else 2-D points and 8x8 images).
-    Raises one ContractError listing every failure; returns the names checked.
+    Raises one ContractError listing every failure; returns the names checked. Warns
+    (ContractWarning) about each name another installed package also provides.
     """
     plugins = [p for p in registry.list_plugins() if normalize(p.package) == normalize(package)]
     _require(bool(plugins), f"no ganzoo entry points found for package {package!r}; is it installed?")
@@ -402,12 +423,13 @@ def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Ite
     for p in plugins:
         if p.name in skip or p.qualified_name in skip:
             continue
+        _warn_if_shared(p)
         try:
             obj = registry.get(p.kind, p.qualified_name)
             check_metadata(obj)
             if p.kind == "model":
                 _require(obj.name == p.name, f"the ModelSpec is named {obj.name!r}, its entry point {p.name!r}")
-                check_model(obj)
+                check_model(p.qualified_name)
             elif p.kind in ("generator", "discriminator"):
                 _CHECKS[p.kind](obj, data)
             else:
@@ -419,3 +441,19 @@ def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Ite
             checked.append(p.qualified_name)
     _require(not failures, f"{len(failures)} contract failure(s) in {package}:\n  " + "\n  ".join(failures))
     return checked
+
+
+def _warn_if_shared(p: registry.PluginInfo) -> None:
+    """Warn when another installed package provides an entry of the same kind and name."""
+    others = [q for q in registry.list_plugins(p.kind) if q.name == p.name and normalize(q.package) != normalize(p.package)]
+    if not others:
+        return
+    if any(q.builtin for q in others):
+        effect = f"ganzoo's own keeps the bare name '{p.name}'"
+    else:
+        effect = f"the bare name '{p.name}' is ambiguous while both are installed"
+    prefix = normalize(p.package).removeprefix("ganzoo-")
+    warnings.warn(ContractWarning(
+        f"{p.kind} '{p.qualified_name}' shares its name with {', '.join(q.qualified_name for q in others)}: "
+        f"{effect}, so users must type '{p.qualified_name}'; a prefixed name (e.g. '{prefix}-{p.name}') avoids it"
+    ), stacklevel=3)

@@ -104,10 +104,12 @@ def test_info_unknown_name_suggests(ganzoo):
 
 
 def test_info_ambiguous_name_lists_the_choices(site, ganzoo):
-    add_distribution(site, "fake-shadow", entry_points={OBJ: {"minimax": "fake_shadow:Pair"}},
-                     modules={"fake_shadow.py": OBJECTIVE_SOURCE})
-    code, _, err = ganzoo("info", "minimax")
-    assert code == 2 and "'fake-shadow:minimax'" in err and "'ganzoo:minimax'" in err
+    for package in ("fake-alpha", "fake-beta"):
+        module = package.replace("-", "_")
+        add_distribution(site, package, entry_points={OBJ: {"pair": f"{module}:Pair"}},
+                         modules={f"{module}.py": OBJECTIVE_SOURCE})
+    code, _, err = ganzoo("info", "pair")
+    assert code == 2 and "'fake-alpha:pair'" in err and "'fake-beta:pair'" in err
 
 
 _PROBE = """

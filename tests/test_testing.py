@@ -124,6 +124,88 @@ def test_model_with_unknown_component_fails():
         testing.check_model(spec)
 
 
+#: an objective written from the old docs: its penalty takes no labels
+NO_LABELS_SOURCE = """
+from ganzoo.api import ModelSpec
+from ganzoo.zoo.objectives import NonSaturating
+
+
+class OldPenalty(NonSaturating):
+    \"\"\"A penalty hook without the labels argument.\"\"\"
+
+    def penalty(self, discriminator, real, fake, step):
+        return discriminator(real).square().mean()
+
+
+def old_penalty_mlp():
+    return ModelSpec(name="old-penalty-mlp", generator="ganzoo:mlp", discriminator="ganzoo:mlp",
+                     objective="old-penalty", summary="s", defaults={"data": "ring8"})
+"""
+
+
+@pytest.fixture
+def old_penalty(site):
+    add_distribution(site, "fake-old", entry_points={"ganzoo.objectives": {"old-penalty": "fake_old:OldPenalty"},
+                                                     "ganzoo.models": {"old-penalty-mlp": "fake_old:old_penalty_mlp"}},
+                     modules={"fake_old.py": NO_LABELS_SOURCE})
+
+
+def test_model_whose_penalty_takes_no_labels_fails_clearly(old_penalty):
+    with pytest.raises(ContractError) as err:
+        testing.check_model("old-penalty-mlp")
+    message = str(err.value)
+    assert message.startswith("model 'old-penalty-mlp': training 3 steps failed: OldPenalty.penalty cannot be called")
+    assert "penalty(discriminator, real, fake, step, labels=labels)" in message
+
+
+def test_objective_whose_penalty_takes_no_labels_fails(old_penalty):
+    with pytest.raises(ContractError, match="OldPenalty.penalty cannot be called as ganzoo calls it"):
+        testing.check_objective(registry.get("objective", "old-penalty"))
+
+
+def test_model_with_settings_the_trainer_refuses_fails():
+    spec = ModelSpec(name="sgd-typo", generator="mlp", discriminator="mlp", objective="minimax",
+                     defaults={"data": "ring8", "optimizer": "adamw"})
+    with pytest.raises(ContractError, match="optimizer must be adam, sgd or rmsprop"):
+        testing.check_model(spec)
+
+
+#: a generator whose prior follows the old docs: sample_latent(n, generator=None), no device
+NO_DEVICE_SOURCE = """
+import torch
+from ganzoo.api import ModelSpec
+from ganzoo.zoo.mlp import MLPGenerator
+
+
+class OldPrior(MLPGenerator):
+    \"\"\"A uniform prior without the device argument.\"\"\"
+
+    def sample_latent(self, n, generator=None):
+        return torch.rand(n, self.latent_dim, generator=generator) * 2 - 1
+
+
+def old_prior_mlp():
+    return ModelSpec(name="old-prior-mlp", generator="old-prior", discriminator="ganzoo:mlp",
+                     objective="ganzoo:minimax", summary="s", defaults={"data": "ring8"})
+"""
+
+
+def test_model_whose_prior_takes_no_device_fails_clearly(site):
+    add_distribution(site, "fake-prior", entry_points={"ganzoo.generators": {"old-prior": "fake_prior:OldPrior"},
+                                                       "ganzoo.models": {"old-prior-mlp": "fake_prior:old_prior_mlp"}},
+                     modules={"fake_prior.py": NO_DEVICE_SOURCE})
+    with pytest.raises(ContractError, match=r"OldPrior.sample_latent cannot be called as ganzoo calls it, "
+                                            r"sample_latent\(n, generator, device\)"):
+        testing.check_model("old-prior-mlp", settings={"generator.hidden": [8]})
+
+
+def test_check_plugin_warns_about_a_name_ganzoo_also_has(site):
+    add_distribution(site, "fake-twin", entry_points={"ganzoo.objectives": {"minimax": "fake_twin:Pair"}},
+                     modules={"fake_twin.py": OBJECTIVE_SOURCE})
+    with pytest.warns(testing.ContractWarning, match="'fake-twin:minimax' shares its name with ganzoo:minimax"):
+        testing.check_plugin("fake-twin")
+
+
 def test_metadata_needs_a_summary_and_a_complete_paper():
     with pytest.raises(ContractError, match="summary"):
         testing.check_metadata(ModelSpec(name="m", generator="mlp", discriminator="mlp", objective="minimax"))

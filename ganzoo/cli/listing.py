@@ -35,7 +35,8 @@ def list_command(ctx, pattern, kind, long_, as_json, strict):
         registry.load_all(kind)
     plugins = registry.list_plugins(kind, pattern)
     if as_json:
-        rows = [_details(p) if long_ else {**p.to_dict(), "qualified_name": p.qualified_name} for p in plugins]
+        rows = [{**(_details(p) if long_ else p.to_dict()), "qualified_name": p.qualified_name,
+                 "shadowed_by": _shadowed_by(p)} for p in plugins]
         click.echo(json.dumps(rows, indent=2, default=str))
     elif long_:
         for p in plugins:
@@ -79,15 +80,57 @@ def _table(plugins) -> str:
     lines = ["  ".join(_fit(cell, w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
     notes = [f"  {names[i]} ({p.kind}): {p.status}: {p.reason}"
              for i, p in enumerate(plugins) if p.reason]
+    notes += _sharing_notes(plugins)
     return "\n".join(lines + ([""] + notes if notes else []))
 
 
-def _display_names(plugins) -> list[str]:
-    """Bare names, or ``package:name`` where two packages share one."""
+def _shared(plugins) -> set[tuple[str, str]]:
+    """(kind, name) pairs that more than one listed package provides."""
     from collections import Counter
 
     counts = Counter((p.kind, p.name) for p in plugins)
-    return [p.qualified_name if counts[p.kind, p.name] > 1 else p.name for p in plugins]
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _display_names(plugins) -> list[str]:
+    """Bare names, or ``package:name`` where two packages share one and the bare name
+    does not mean this entry."""
+    shared = _shared(plugins)
+    return [p.qualified_name if (p.kind, p.name) in shared and _bare_meaning(p) != p.qualified_name else p.name
+            for p in plugins]
+
+
+def _sharing_notes(plugins) -> list[str]:
+    """What each shared bare name means: another package's entry (this one is shadowed),
+    or nothing (ambiguous: only qualified names work)."""
+    notes, seen = [], set()
+    shared = _shared(plugins)
+    for p in plugins:
+        if (p.kind, p.name) not in shared:
+            continue
+        meaning = _bare_meaning(p)
+        if meaning is None and (p.kind, p.name) not in seen:
+            seen.add((p.kind, p.name))
+            notes.append(f"  {p.name} ({p.kind}): ambiguous; type the package too, e.g. '{p.qualified_name}'")
+        elif meaning not in (None, p.qualified_name):
+            notes.append(f"  {p.qualified_name} ({p.kind}): shadowed by {meaning}; type '{p.qualified_name}' to use it")
+    return notes
+
+
+def _bare_meaning(p) -> str | None:
+    """The qualified name that ``p``'s bare name designates, or None when it is ambiguous."""
+    from ganzoo import registry
+    from ganzoo.errors import PluginError
+
+    try:
+        return registry.resolve(p.kind, p.name)
+    except PluginError:
+        return None
+
+
+def _shadowed_by(p) -> str | None:
+    meaning = _bare_meaning(p)
+    return meaning if meaning not in (None, p.qualified_name) else None
 
 
 def _fit(text: str, width: int) -> str:

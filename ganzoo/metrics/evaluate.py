@@ -55,16 +55,18 @@ def real_samples(dataset: Dataset, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None, seed: int = 0,
-             cache=None, feature_network=None, progress: bool | None = None) -> dict[str, Any]:
+             cache=None, feature_network=None, with_classifier: bool = True,
+             progress: bool | None = None) -> dict[str, Any]:
     """Draw ``n`` samples (default: the protocol's number) with ``seed`` and score them.
 
     Returns a JSON-ready dict: ``protocol``, ``n``, ``seed`` and one entry per metric
     (``mode_coverage``; ``parzen`` and ``parzen_reference``; ``classifier``; ``inception``
     when a ``feature_network`` from :func:`ganzoo.metrics.inception.load_feature_network` is
     given, for images). Undefined values (nan) are ``None``. ``cache`` overrides the
-    classifier cache directory. ``progress``: bars on stderr for the long steps (classifier
-    training, Parzen, features); ``None`` shows them when stderr is a terminal, ``True``
-    always, ``False`` never.
+    classifier cache directory; ``with_classifier=False`` skips the classifier's scores (the
+    classifier is trained on first use, which a quick check cannot afford). ``progress``:
+    bars on stderr for the long steps (classifier training, Parzen, features); ``None`` shows
+    them when stderr is a terminal, ``True`` always, ``False`` never.
     """
     protocol = protocol_for(dataset)
     n = n or default_samples(dataset)
@@ -80,7 +82,7 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
     result["parzen"] = parzen.parzen_score(fake, validation, test, progress=progress, desc="Parzen (samples)")
     result["parzen_reference"] = parzen.parzen_score(real, validation, test, progress=progress,
                                                      desc="Parzen (real data)")
-    if protocol == "images" and classifier.can_classify(dataset):
+    if protocol == "images" and with_classifier and classifier.can_classify(dataset):
         model = classifier.get_classifier(dataset, cache, progress=progress)
         result["classifier"] = classifier_scores(model, fake, real, test, progress=progress)
     if protocol == "images" and feature_network is not None:

@@ -2,12 +2,16 @@
 
 This is the only place a plugin's code runs. Every failure becomes a
 :class:`LoadFailure` with a one-line reason and the full traceback, so one broken
-plugin is reported instead of taking the others down.
+plugin is reported instead of taking the others down — even ``sys.exit()``. What a
+plugin prints while it is imported (or its model factory runs) goes to stderr: ganzoo's
+stdout carries only ganzoo's output (``ganzoo list --json`` stays valid JSON).
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import sys
 import traceback
 from importlib import import_module
 from typing import Any
@@ -38,9 +42,10 @@ def load(kind: str, value: str) -> Any:
 
     Returns the class (components) or the :class:`~ganzoo.api.ModelSpec` (models).
     """
-    obj = _import(value)
-    if kind == "model":
-        return _as_model_spec(obj)
+    with contextlib.redirect_stdout(sys.stderr):
+        obj = _import(value)
+        if kind == "model":
+            return _as_model_spec(obj)
     base = _resolve(_BASES[kind])
     if not (isinstance(obj, type) and issubclass(obj, base)):
         raise LoadFailure(f"{value} is {_describe(obj)}, not a subclass of {base.__module__}.{base.__qualname__}")

@@ -56,7 +56,7 @@ def resume_run(path: str | Path, overrides: dict[str, Any] | None = None, checkp
     sidecar = ckpt.resolve(run.checkpoints, checkpoint)
     apply_threads(config.threads)
     device = select_device(config.device)
-    parts = build(config, device)
+    parts = build(config, device, pinned=record.get("components"))  # what config.json says it used
     trainer = Trainer(run, config, parts, device, progress, loggers)
     trainer.restore(sidecar)
     run.truncate_metrics(trainer.step)

@@ -1,4 +1,10 @@
-"""From a model name and settings to a resolved configuration, and from that to live objects."""
+"""From a model name and settings to a resolved configuration, and from that to live objects.
+
+Names resolve as :mod:`ganzoo.registry` says: a recipe's component names (and its default
+data) within the recipe's own distribution first. A resumed or sampled run passes the
+origins recorded in its ``config.json`` (``pinned``), so it builds the same components
+whatever was installed since.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +15,64 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+from torch import Tensor
 
 from ganzoo import registry
 from ganzoo._version import __version__
-from ganzoo.api import Discriminator, Generator, ModelSpec, Objective
+from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
 from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
-from ganzoo.errors import ConfigError
+from ganzoo.errors import ConfigError, PluginError, UnknownNameError
 from ganzoo.train.config import TrainConfig, apply_overrides
 
-_KIND = {"generator": "generator", "discriminator": "discriminator", "objective": "objective"}
+PARTS = ("generator", "discriminator", "objective")
+#: samples in the batch that checks the networks' output shapes before a run starts
+_CHECK_BATCH = 2
 
 
-def _component_names(spec: ModelSpec) -> dict[str, str]:
-    return {"generator": spec.generator, "discriminator": spec.discriminator, "objective": spec.objective}
+def _recipe(model: str | ModelSpec, pinned: dict[str, Any] | None = None) -> tuple[ModelSpec, str | None]:
+    """The recipe and its qualified registry name (None for a ModelSpec given directly)."""
+    if isinstance(model, ModelSpec):
+        return model, None
+    name = _pinned_name("model", model, pinned) or registry.resolve("model", model)
+    return registry.get("model", name), name
 
 
-def resolve_config(model: str, overrides: dict[str, Any]) -> TrainConfig:
+def _package(qualified: str | None) -> str | None:
+    return qualified.rpartition(":")[0] if qualified else None
+
+
+def _pinned_name(part: str, name: str | None, pinned: dict[str, Any] | None) -> str:
+    """``package:name`` recorded for ``part`` (when it is the ``name`` asked for), else ""."""
+    recorded = (pinned or {}).get(part) or {}
+    if not recorded.get("package") or (name is not None and name.rpartition(":")[2] != recorded.get("name")):
+        return ""
+    qualified = f"{recorded['package']}:{recorded['name']}"
+    try:
+        return registry.resolve(recorded.get("kind", part), qualified)
+    except UnknownNameError:
+        package = f"{recorded['package']} {recorded.get('version', '')}".strip()
+        raise PluginError(
+            f"this run was made with {part} '{qualified}' ({package}), which is not installed here; "
+            f"install {package} to resume or sample it"
+        ) from None
+
+
+def _component_names(spec: ModelSpec, model: str | None, pinned: dict[str, Any] | None = None) -> dict[str, str]:
+    """Qualified names of the recipe's generator, discriminator and objective."""
+    within = _package(model)
+    return {part: _pinned_name(part, None, pinned) or registry.resolve(part, getattr(spec, part), within=within)
+            for part in PARTS}
+
+
+def resolve_config(model: str | ModelSpec, overrides: dict[str, Any]) -> TrainConfig:
     """The configuration of a new run of ``model``: trainer defaults, then the recipe's
-    defaults, then ``overrides`` (``--set`` and command-line options)."""
-    spec: ModelSpec = registry.get("model", model)
-    classes = {part: registry.get(_KIND[part], name) for part, name in _component_names(spec).items()}
+    defaults, then ``overrides`` (``--set`` and command-line options). ``model`` is a
+    registry name, or a ModelSpec not registered (the contract kit checks those)."""
+    spec, qualified = _recipe(model)
+    classes = {part: registry.get(part, name) for part, name in _component_names(spec, qualified).items()}
     config = TrainConfig(
-        model=model,
+        model=model if isinstance(model, str) else spec.name,
         generator=dict(spec.generator_kwargs),
         discriminator=dict(spec.discriminator_kwargs),
         objective=dict(spec.objective_kwargs),
@@ -82,42 +123,108 @@ class Components:
     generator: Generator
     discriminator: Discriminator
     objective: Objective
-    #: where each named component came from (plugin, package, version)
+    #: where each named component (and the dataset, when it is a registered one) came
+    #: from: name, kind, package, version, value
     origins: dict[str, dict[str, Any]]
 
 
-def build(config: TrainConfig, device: torch.device, *, dataset: Dataset | None = None) -> Components:
-    """Load the dataset and construct the networks (initialised from ``config.seed``).
+def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None = None,
+          pinned: dict[str, Any] | None = None, dataset: Dataset | None = None) -> Components:
+    """Load the dataset and construct the networks (initialised from ``config.seed``),
+    after checking their output shapes on a tiny batch.
 
+    spec: the recipe, when it is not a registered one (else ``config.model`` is looked up).
+    pinned: the ``components`` a run's ``config.json`` recorded; they are built again.
     dataset: the data, already at hand (see :mod:`ganzoo.train.rundata`); else loaded.
     """
-    spec: ModelSpec = registry.get("model", config.model)
+    spec, model = (spec, None) if spec is not None else _recipe(config.model, pinned)
+    names = _component_names(spec, model, pinned)
+    data, registered = _data_name(config, spec, model, pinned)
     if dataset is None:
-        dataset = load_dataset(config.data, seed=config.seed, data_dir=config.data_dir, download=config.download)
+        dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download)
     info = dataset.info
     if config.conditional and info.num_classes == 0:
         raise ConfigError(f"conditional=true needs labelled data, and {config.data!r} has no labels")
     if not config.conditional:
         info = dataclasses.replace(info, num_classes=0)
 
-    names = _component_names(spec)
+    origins = {"model": registry.origin("model", model) if model else
+               {"name": spec.name, "kind": "model", "package": "", "version": "", "value": ""}}
+    origins.update({part: registry.origin(part, name) for part, name in names.items()})
+    if registered:
+        origins["dataset"] = registry.origin("dataset", data)
     torch.manual_seed(config.seed)
     kwargs = {"data": info, "latent_dim": config.latent_dim, "num_classes": info.num_classes}
     generator = _construct("generator", names["generator"], config.generator, kwargs)
     kwargs.pop("latent_dim")
     discriminator = _construct("discriminator", names["discriminator"], config.discriminator, kwargs)
     objective = _construct("objective", names["objective"], config.objective, {})
-    origins = {"model": registry.origin("model", config.model)}
-    origins.update({part: registry.origin(_KIND[part], name) for part, name in names.items()})
+    check_output_shapes(generator, discriminator, info, origins)
     return Components(spec, dataset, generator.to(device), discriminator.to(device), objective, origins)
 
 
+def _data_name(config: TrainConfig, spec: ModelSpec, model: str | None,
+               pinned: dict[str, Any] | None) -> tuple[str, bool]:
+    """``(qualified registry name, True)`` of the run's data, or ``(config.data, False)``
+    for a path or a name nothing registers (:func:`load_dataset` then tries a folder)."""
+    if looks_like_path(config.data):
+        return config.data, False
+    recorded = _pinned_name("dataset", config.data, pinned)
+    if recorded:
+        return recorded, True
+    # The recipe's own default data is one of its names; a name the user typed is not.
+    within = _package(model) if config.data == spec.defaults.get("data") else None
+    try:
+        return registry.resolve("dataset", config.data, within=within), True
+    except UnknownNameError:
+        return config.data, False
+
+
 def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, Any]):
-    cls = registry.get(_KIND[part], name)
+    cls = registry.get(part, name)
     try:
         return cls(**fixed, **settings)
     except (TypeError, ValueError) as err:
         raise ConfigError(f"cannot build {part} {name!r} with {settings or 'its defaults'}: {err}") from None
+
+
+def check_output_shapes(generator: Generator, discriminator: Discriminator, info: DataInfo,
+                        origins: dict[str, dict[str, Any]]) -> None:
+    """Run both networks on a batch of two, in eval mode (no state changes, no global RNG
+    draw): the generator must give ``(n, *info.shape)``, the discriminator ``(n,)`` or
+    ``(n, patches)``. A wrong shape is a PluginError naming the component and its package,
+    found before a run directory exists rather than steps into training."""
+    n = _CHECK_BATCH
+    labels = torch.arange(n) % info.num_classes if info.num_classes else None
+    modes = generator.training, discriminator.training
+    generator.eval()
+    discriminator.eval()
+    try:
+        with torch.no_grad():
+            z = generator.sample_latent(n, torch.Generator().manual_seed(0), torch.device("cpu"))
+            x = generator(z, labels)
+            want = (n, *info.shape)
+            if not isinstance(x, Tensor) or tuple(x.shape) != want:
+                raise _shape_error("generator", origins, f"returned {_shape(x)} for {n} latents of data shaped "
+                                   f"{tuple(info.shape)}; it must return (n, *data shape) = {want}")
+            logits = discriminator(x, labels)
+            if not isinstance(logits, Tensor) or logits.dim() not in (1, 2) or logits.shape[0] != n:
+                raise _shape_error("discriminator", origins, f"returned {_shape(logits)} for {n} samples; "
+                                   f"it must return logits shaped ({n},) or ({n}, patches)")
+    finally:
+        generator.train(modes[0])
+        discriminator.train(modes[1])
+
+
+def _shape(x: Any) -> str:
+    return f"shape {tuple(x.shape)}" if isinstance(x, Tensor) else f"a {type(x).__name__}, not a tensor"
+
+
+def _shape_error(part: str, origins: dict[str, dict[str, Any]], problem: str) -> PluginError:
+    o = origins[part]
+    where = f"{o['package']} {o['version']}".strip()
+    return PluginError(f"{part} '{o['package']}:{o['name']}' ({where}) {problem}. "
+                       f"Report this to the authors of {o['package']}, or choose another model")
 
 
 def versions() -> dict[str, str]:
