@@ -291,11 +291,12 @@ def check_model(
         when it loads without downloading, else random data of the generator's or
         discriminator's ``contract_data``, else of 2-D points. A DataInfo given means
         random data of that shape (unbounded points, or images in [-1, 1]).
-    num_classes: labels of the random data; default 10 for recipes whose defaults say
-        ``conditional``, else 0 (more than 0 trains conditionally).
+    num_classes: given, the run is conditional (when > 0) on random data of the default
+        dataset's shape (or ``data``'s) with that many labels; default: the recipe's own
+        data, or 10 labels for a recipe whose defaults say ``conditional``.
     settings: further ``--set`` overrides for the run, e.g. ``{"generator.depth": 2}``.
     """
-    from ganzoo.trial import TrialError, default_data, explain, run_trial, small_settings, synthetic_data_file
+    from ganzoo.trial import TrialError, default_dataset, explain, run_trial, small_settings, synthetic_data_file
 
     spec, model = _as_recipe(spec_or_name)
     where = f"model {spec.name!r}"
@@ -304,14 +305,15 @@ def check_model(
     except GanzooError as err:
         raise ContractError(f"{where}: {err}") from None
     conditional = bool(spec.defaults.get("conditional")) if num_classes is None else num_classes > 0
+    labels = (10 if conditional else 0) if num_classes is None else num_classes
     with tempfile.TemporaryDirectory(prefix="ganzoo-contract-") as folder:
-        if data is None:
-            data_name = default_data(spec, model)
+        default = default_dataset(spec, model)
+        if default is not None and data is None and num_classes is None:
+            data_name = spec.defaults["data"]
+        else:
             declared = [getattr(registry.get(part, names[part]), "contract_data", None)
                         for part in ("generator", "discriminator")]
-            data = None if data_name else _infos(next((d for d in declared if d), POINTS))[0]
-        if data is not None:
-            labels = (10 if num_classes is None else num_classes) if conditional else 0
+            data = data or (default.info if default is not None else _infos(next((d for d in declared if d), POINTS))[0])
             try:
                 data_name = synthetic_data_file(data, labels, Path(folder))
             except ValueError as err:

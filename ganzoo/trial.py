@@ -132,16 +132,16 @@ def synthetic_data_file(info: DataInfo, num_classes: int, folder: Path) -> str:
     return str(path)
 
 
-def default_data(spec: ModelSpec, model: str | None) -> str | None:
-    """The recipe's default dataset, when it is registered and loads without downloading."""
+def default_dataset(spec: ModelSpec, model: str | None):
+    """The recipe's default dataset, built, when it is registered and loads without
+    downloading; else None. ``model``: the recipe's qualified name, if registered."""
     name = spec.defaults.get("data")
     if not isinstance(name, str):
         return None
     try:
-        registry.get("dataset", name, within=model.rpartition(":")[0] if model else None)(seed=0)
+        return registry.get("dataset", name, within=model.rpartition(":")[0] if model else None)(seed=0)
     except Exception:  # noqa: BLE001 - a path, a missing download, a broken plugin: use random data
         return None
-    return name
 
 
 def small_settings(spec: ModelSpec, names: dict[str, str]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
 from ganzoo.testing import ContractError
 from tests.plugin_fakes import OBJECTIVE_SOURCE, add_distribution, site  # noqa: F401
 
+TINY_NETS = {"generator.hidden": [8], "discriminator.hidden": [8]}
 BACKWARDS_SOURCE = "\nfrom tests.test_testing import _Backwards as Backwards\n"
 
 BUILTINS = [(p.kind, p.name) for p in registry.list_plugins(pattern="ganzoo:*") if p.name != "mnist"]
@@ -197,6 +198,19 @@ def test_model_whose_prior_takes_no_device_fails_clearly(site):
     with pytest.raises(ContractError, match=r"OldPrior.sample_latent cannot be called as ganzoo calls it, "
                                             r"sample_latent\(n, generator, device\)"):
         testing.check_model("old-prior-mlp", settings={"generator.hidden": [8]})
+
+
+def test_check_model_warns_about_a_bare_name_from_another_plugin(site):
+    add_distribution(site, "fake-game", entry_points={"ganzoo.objectives": {"pair": "fake_game:Pair"}},
+                     modules={"fake_game.py": OBJECTIVE_SOURCE})
+    add_distribution(site, "fake-recipe", entry_points={"ganzoo.models": {"pair-mlp": "fake_recipe:make_model"}},
+                     modules={"fake_recipe.py": OBJECTIVE_SOURCE})
+    with pytest.warns(testing.ContractWarning, match="write 'fake-game:pair'"):
+        testing.check_model("pair-mlp", data=DataInfo((2,), bounded=False), settings=TINY_NETS)
+
+
+def test_check_model_with_labels_trains_conditionally_on_random_data():
+    testing.check_model("lsgan-mlp", num_classes=3)  # ring8 has no labels: random points with 3
 
 
 def test_check_plugin_warns_about_a_name_ganzoo_also_has(site):
