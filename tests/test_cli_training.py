@@ -115,20 +115,185 @@ def test_corrupt_checkpoint_is_a_user_error(ring_run, tmp_path):
     assert result.exit_code == 2 and "corrupt" in result.output and "Traceback" not in result.output
 
 
-def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
-    out = tmp_path / "run"
+def _train_in_a_process(out, steps=10**6):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ganzoo", "train", "vanilla-mlp", *tiny_args(10**6), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    return subprocess.Popen(
+        [sys.executable, "-m", "ganzoo", "train", "vanilla-mlp", *tiny_args(steps), "--set", "threads=1",
+         "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    deadline = time.time() + 60
-    while not (out / "metrics.jsonl").exists() and time.time() < deadline:
-        time.sleep(0.05)
+
+
+def _wait_for(path, timeout=120):
+    deadline = time.time() + timeout
+    while not path.exists() and time.time() < deadline:
+        time.sleep(0.02)
+
+
+def _latest_loads(out):
+    from ganzoo.train import checkpoint
+
+    tensors, meta = checkpoint.load(checkpoint.resolve(out / "checkpoints"))
+    return meta["step"]
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stop_signal_saves_a_checkpoint_and_exits_cleanly(tmp_path, sig, code):
+    out = tmp_path / "run"
+    proc = _train_in_a_process(out)
+    _wait_for(out / "metrics.jsonl")
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert "Traceback" not in stderr and "checkpoint saved" in stderr and signal.Signals(sig).name in stderr
+    assert _latest_loads(out) >= 5
+
+
+def test_two_ctrl_c_50_ms_apart_leave_latest_consistent(tmp_path):
+    out = tmp_path / "run"
+    proc = _train_in_a_process(out)
+    _wait_for(out / "checkpoints" / "latest")
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr and "checkpoint saved" in stderr
-    latest = (out / "checkpoints" / "latest").read_text().strip()
-    sidecar = json.loads((out / "checkpoints" / f"{latest}.json").read_text())
-    assert sidecar["step"] >= 5
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    step = _latest_loads(out)
+    assert invoke("train", "--resume", out, "--steps", step + 5, "--set", "threads=1").exit_code == 0
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_ctrl_c_while_starting_up_exits_130_without_a_traceback(tmp_path):
+    out = tmp_path / "run"
+    proc = _train_in_a_process(out)
+    time.sleep(0.5)  # importing torch, building the run
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    # whatever it got to, the same command can start it (again)
+    result = invoke("train", "vanilla-mlp", *tiny_args(5), "--set", "threads=1", "--out", out)
+    assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------- file-system errors
+
+
+def _error(result):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    return result.output
+
+
+def test_a_full_disk_is_one_message_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
+    import errno
+    import pathlib
+
+    out = tmp_path / "run"
+    real_write = pathlib.Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.name.startswith(".step-000020.safetensors."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+    output = _error(CliRunner().invoke(cli, ["train", "vanilla-mlp", *tiny_args(30), "--out", str(out)]))
+    assert f"{out / 'checkpoints' / 'step-000020.safetensors'}: No space left on device" in output
+    assert _latest_loads(out) == 10 and not list(out.rglob("*.tmp"))
+
+
+def test_a_read_only_out_is_one_message(tmp_path, monkeypatch):
+    import errno
+    import pathlib
+
+    real_mkdir = pathlib.Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if tmp_path / "ro" in (self, *self.parents):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", mkdir)
+    output = _error(CliRunner().invoke(cli, ["train", "vanilla-mlp", *tiny_args(5), "--out", str(tmp_path / "ro" / "run")]))
+    assert f"cannot create {tmp_path / 'ro' / 'run'}: Read-only file system" in output
+
+
+def test_an_out_below_a_file_is_one_message(tmp_path):
+    (tmp_path / "afile").write_text("mine")
+    output = _error(CliRunner().invoke(cli, ["train", "vanilla-mlp", *tiny_args(5), "--out", str(tmp_path / "afile" / "sub")]))
+    assert "afile" in output and "Not a directory" in output
+
+
+def test_sample_out_that_is_a_folder_is_one_message(ring_run, tmp_path):
+    (tmp_path / "pictures.png").mkdir()
+    output = _error(CliRunner().invoke(cli, ["sample", str(ring_run), "--out", str(tmp_path / "pictures.png"), "--force"]))
+    assert "pictures.png is a folder" in output
+
+
+# ---------------------------------------------------------------- memory and size
+
+
+@pytest.mark.parametrize("setting", ["batch_size=1000000000000", "latent_dim=100000000000"])
+def test_a_setting_too_large_for_memory_is_one_message_naming_it(tmp_path, setting):
+    output = _error(CliRunner().invoke(cli, ["train", "vanilla-mlp", *tiny_args(5), "--set", setting,
+                                             "--out", str(tmp_path / "run")]))
+    assert "out of memory" in output and setting.split("=")[0] in output
+
+
+def test_sample_refuses_a_generator_that_yields_nan(ring_run, tmp_path):
+    import hashlib
+
+    from safetensors.torch import load_file, save
+
+    blob = ring_run / "checkpoints" / "step-000020.safetensors"
+    tensors = load_file(blob)
+    tensors = {k: v * float("nan") if k.startswith("generator.") and v.is_floating_point() else v
+               for k, v in tensors.items()}
+    data = save(tensors, metadata={"format": "ganzoo-checkpoint-1"})
+    blob.write_bytes(data)
+    sidecar = blob.with_suffix(".json")
+    sidecar.write_text(json.dumps({**json.loads(sidecar.read_text()), "sha256": hashlib.sha256(data).hexdigest()}))
+    output = _error(CliRunner().invoke(cli, ["sample", str(ring_run), "--out", str(tmp_path / "s.npy")]))
+    assert "NaN" in output and not (tmp_path / "s.npy").exists()
+
+
+def test_sample_refuses_more_than_the_disk_holds_up_front(ring_run, tmp_path, monkeypatch):
+    import shutil
+
+    from ganzoo.cli import training
+
+    monkeypatch.setattr(training.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9 - 10**6, 10**6))
+    output = _error(CliRunner().invoke(cli, ["sample", str(ring_run), "--n", "2000000", "--out", str(tmp_path / "s.npy")]))
+    assert "16.0 MB" in output and not (tmp_path / "s.npy").exists()
+
+
+def test_sample_memory_does_not_grow_with_n(ring_run, tmp_path):
+    import tracemalloc
+
+    n = 1_000_000  # 8 MB of float32 pairs
+    tracemalloc.start()
+    try:
+        result = invoke("sample", ring_run, "--n", n, "--out", tmp_path / "many.npy")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.output
+    assert peak < 4_000_000, peak
+    samples = np.load(tmp_path / "many.npy", mmap_mode="r")
+    assert samples.shape == (n, 2) and np.isfinite(samples[-10:]).all()
+
+
+def test_sample_png_of_too_many_samples_is_refused_up_front(ring_run, tmp_path):
+    output = _error(CliRunner().invoke(cli, ["sample", str(ring_run), "--n", "2000000000", "--out", str(tmp_path / "s.png")]))
+    assert "at most" in output and ".npy" in output
+
+
+def test_a_run_of_0_steps_can_be_sampled(tmp_path):
+    out = tmp_path / "run"
+    assert invoke("train", "vanilla-mlp", *tiny_args(0), "--out", out).exit_code == 0
+    assert invoke("sample", out, "--n", 8, "--out", tmp_path / "s.npy").exit_code == 0
+
+
+def test_sample_without_latest_uses_the_newest_checkpoint_and_says_so(ring_run, tmp_path):
+    (ring_run / "checkpoints" / "latest").unlink()
+    result = invoke("sample", ring_run, "--n", 8, "--out", tmp_path / "s.npy")
+    assert result.exit_code == 0 and "Warning:" in result.output and "step-000020" in result.output

@@ -1,4 +1,6 @@
 import json
+import os
+import signal
 
 import pytest
 import torch
@@ -104,7 +106,7 @@ def test_interrupt_saves_a_checkpoint_at_a_step_boundary(tmp_path, tiny):
     def step_then_interrupt():
         stats = real_step()
         if trainer.step == 6:  # the step counter advances after this returns: stop at 7
-            trainer._interrupted = True
+            trainer.request_stop()
         return stats
 
     trainer.train_step = step_then_interrupt
@@ -127,3 +129,124 @@ def test_old_checkpoints_are_pruned(tmp_path, tiny):
     out = tmp_path / "run"
     start_run("vanilla-mlp", out, {**tiny, "steps": 40, "keep_checkpoints": 2}).fit()
     assert checkpoint.list_steps(out / "checkpoints") == [30, 40]
+
+
+# ---------------------------------------------------------------- divergence
+
+
+def _finite(path):
+    return all(torch.isfinite(t).all() for t in load_file(path).values() if t.is_floating_point())
+
+
+def test_no_checkpoint_holds_weights_or_optimizer_states_that_are_not_finite(tmp_path, tiny):
+    out = tmp_path / "run"
+    settings = {**tiny, "threads": 1, "steps": 300, "lr": 1e8, "checkpoint_every": 1, "log_every": 1,
+                "keep_checkpoints": 300}
+    with pytest.raises(TrainingDiverged, match="last good checkpoint") as caught:
+        start_run("vanilla-mlp", out, settings).fit()
+    steps = checkpoint.list_steps(out / "checkpoints")
+    assert steps and all(_finite(out / "checkpoints" / f"step-{s:06d}.safetensors") for s in steps)
+    assert f"(step {steps[-1]})" in str(caught.value)
+    assert (out / "checkpoints" / "latest").read_text().strip() == f"step-{steps[-1]:06d}"
+
+
+def test_a_loss_that_is_nan_from_the_first_step_is_not_called_a_divergence(tmp_path, tiny):
+    trainer = start_run("vanilla-mlp", tmp_path / "run", {**tiny, "threads": 1, "steps": 40})
+    real_step = trainer.train_step
+
+    def nan_step():
+        stats = real_step()
+        return (stats[0] * float("nan"), *stats[1:])
+
+    trainer.train_step = nan_step
+    with pytest.raises(TrainingDiverged, match="from the very first step") as caught:
+        trainer.fit()
+    assert "lower learning rate" not in str(caught.value)
+
+
+def test_a_nan_penalty_stops_the_run(tmp_path, tiny):
+    trainer = start_run("vanilla-mlp", tmp_path / "run", {**tiny, "threads": 1, "steps": 20})
+    # a constant NaN has no gradient: the weights stay finite, only the check can notice it
+    trainer.objective.penalty = lambda *args, **kwargs: torch.tensor(float("nan"))
+    with pytest.raises(TrainingDiverged):
+        trainer.fit()
+
+
+# ---------------------------------------------------------------- stop signals
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_save_and_stop_like_ctrl_c(tmp_path, tiny, sig):
+    out = tmp_path / "run"
+    trainer = start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 1000})
+    real_step = trainer.train_step
+
+    def step_then_signal():
+        stats = real_step()
+        if trainer.step == 6:
+            os.kill(os.getpid(), sig)
+        return stats
+
+    trainer.train_step = step_then_signal
+    before = signal.getsignal(sig)
+    assert trainer.fit() == "interrupted" and trainer.stop_signal == sig
+    assert checkpoint.list_steps(out / "checkpoints") == [7]
+    assert signal.getsignal(sig) == before  # fit() puts the previous handler back
+
+
+def test_a_second_signal_while_saving_aborts_only_once_the_checkpoint_is_written(tmp_path, tiny, monkeypatch):
+    out = tmp_path / "run"
+    trainer = start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 1000, "checkpoint_every": 1000})
+    real_step, real_save = trainer.train_step, checkpoint.save
+
+    def step_then_signal():
+        stats = real_step()
+        if trainer.step == 6:
+            os.kill(os.getpid(), signal.SIGINT)
+        return stats
+
+    def save_with_a_second_ctrl_c(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_save(*args, **kwargs)
+
+    trainer.train_step = step_then_signal
+    monkeypatch.setattr(checkpoint, "save", save_with_a_second_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        trainer.fit()
+    tensors, meta = checkpoint.load(checkpoint.resolve(out / "checkpoints"))
+    assert meta["step"] == 7
+
+
+# ---------------------------------------------------------------- resume settings
+
+
+def test_ema_turned_on_at_resume_starts_from_the_generator(tmp_path, tiny):
+    out = tmp_path / "run"
+    start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 10}).fit()
+    resumed = resume_run(out, {"steps": 20, "ema": 0.99})
+    for avg, live in zip(resumed.ema.parameters(), resumed.G.parameters()):
+        assert torch.equal(avg, live)
+    assert resumed.fit() == "done" and any(k.startswith("ema.") for k in _weights(out, 20))
+
+
+def test_new_betas_on_resume_are_applied_and_recorded(tmp_path, tiny):
+    out = tmp_path / "run"
+    start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 10}).fit()
+    resumed = resume_run(out, {"steps": 12, "betas": [0.0, 0.9]})
+    resumed.fit()
+    assert [tuple(g["betas"]) for g in resumed.opt_g.param_groups + resumed.opt_d.param_groups] == [(0.0, 0.9)] * 2
+    assert json.loads((out / "config.json").read_text())["config"]["betas"] == [0.0, 0.9]
+
+
+def test_steps_0_writes_a_checkpoint_of_the_initial_weights(tmp_path, tiny):
+    out = tmp_path / "run"
+    assert start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 0}).fit() == "done"
+    assert checkpoint.list_steps(out / "checkpoints") == [0]
+
+
+def test_resume_refuses_steps_that_end_before_the_checkpoint(tmp_path, tiny):
+    out = tmp_path / "run"
+    start_run("vanilla-mlp", out, {**tiny, "threads": 1, "steps": 20}).fit()
+    with pytest.raises(ConfigError, match="ends before the checkpoint's step 20"):
+        resume_run(out, {"steps": 10})
+    assert json.loads((out / "config.json").read_text())["config"]["steps"] == 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -9,6 +11,9 @@ import click
 
 from ganzoo.cli.completion import complete_data, complete_model
 from ganzoo.errors import ConfigError, GanzooError
+
+#: a picture shows at most this many samples; more go to a .npy file
+PNG_LIMIT = 10_000
 
 
 def _default_out(model: str) -> Path:
@@ -68,12 +73,18 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
         cfg = trainer.config
         click.echo(f"Training {cfg.model} on {cfg.data} for {cfg.steps} steps on {trainer.device} -> {out}", err=True)
 
-    status = trainer.fit()
     path = trainer.run.path
+    try:
+        status = trainer.fit()
+    except KeyboardInterrupt:  # a second stop signal: no time to save
+        click.echo(f"\nStopped at once, at step {trainer.step}, without saving; the last checkpoint is kept. "
+                   f"Continue with: ganzoo train --resume {path}", err=True)
+        raise SystemExit(130) from None
     if status == "interrupted":
-        click.echo(f"Interrupted at step {trainer.step}; checkpoint saved. Continue with: "
+        name = signal.Signals(trainer.stop_signal).name
+        click.echo(f"Interrupted ({name}) at step {trainer.step}; checkpoint saved. Continue with: "
                    f"ganzoo train --resume {path}", err=True)
-        raise SystemExit(130)
+        raise SystemExit(128 + trainer.stop_signal)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
     click.echo(f"Done: step {trainer.step}. Run directory: {path}", err=True)
     click.echo(f"  samples:     {path / 'samples'}", err=True)
     click.echo(f"  checkpoints: {path / 'checkpoints'}", err=True)
@@ -94,25 +105,28 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
     suffix = out.suffix.lower()
     if suffix not in (".npy", ".png"):
         raise ConfigError(f"--out {out} must end in .npy or .png")
+    if out.is_dir():
+        raise ConfigError(f"--out {out} is a folder; name a file in it, e.g. {out / ('samples' + suffix)}")
     if out.exists() and not force:
         raise ConfigError(f"--out {out} already exists; pass --force to overwrite it or choose another name")
     if not out.parent.is_dir():
         raise ConfigError(f"the folder of --out {out} does not exist; create it first")
-
-    import io
-
-    import numpy as np
+    if suffix == ".png" and n > PNG_LIMIT:
+        raise ConfigError(f"a picture shows at most {PNG_LIMIT} samples (--n {n}); write more to a .npy file")
 
     from ganzoo import fileio, sampling, viz
     from ganzoo.train.rundata import RecordedData
 
     generator, dataset, step = sampling.load_run(run_dir, checkpoint, device)
-    samples = sampling.sample(generator, dataset, n, seed)
+    shape = tuple(dataset.info.shape)
     if suffix == ".npy":
-        buffer = io.BytesIO()
-        np.save(buffer, samples)
-        fileio.write_bytes(out, buffer.getvalue())
+        needed, free = sampling.npy_bytes(n, dataset), shutil.disk_usage(out.parent).free
+        if needed > free:
+            raise ConfigError(f"--n {n} samples of shape {shape} take {_size(needed)}, and {out.parent} has "
+                              f"{_size(free)} free; ask for fewer or write elsewhere")
+        sampling.save_npy(out, generator, dataset, n, seed)
     else:
+        samples = sampling.sample(generator, dataset, n, seed)
         reference = None
         if samples.ndim == 2 and not isinstance(dataset, RecordedData):  # no data at hand: samples alone
             reference = dataset.to_data_space(dataset.test_split()[0]).numpy()
@@ -121,4 +135,8 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
         except ValueError as err:
             raise GanzooError(str(err)) from None
         fileio.write_bytes(out, viz.png_bytes(image))
-    click.echo(f"Wrote {n} samples of shape {tuple(samples.shape[1:])} from step {step} to {out}", err=True)
+    click.echo(f"Wrote {n} samples of shape {shape} from step {step} to {out}", err=True)
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e9:.1f} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:.1f} MB"

@@ -1,5 +1,6 @@
 """The training loop: alternating discriminator and generator updates, with logging,
-sample pictures, checkpoints, exact resume, Ctrl-C and divergence handling."""
+sample pictures, checkpoints, exact resume, stop signals (Ctrl-C, SIGTERM, SIGHUP) and
+divergence handling."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import fileio, viz
-from ganzoo.errors import TrainingDiverged
+from ganzoo.errors import RunDirError, TrainingDiverged, out_of_memory_error
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
@@ -26,6 +27,14 @@ from ganzoo.train.rundir import RunDir
 GRID_SIZE = 64
 SCATTER_SIZE = 1000
 _SAMPLE_SEED_OFFSET = 7_919  # the fixed noise never shares a stream with training
+#: signals that stop a run cleanly: Ctrl-C, a scheduler's stop, a closed terminal (no SIGHUP on Windows)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def memory_advice(config: TrainConfig) -> str:
+    """What to lower when a run does not fit in memory."""
+    return (f"lower batch_size (now {config.batch_size}) or latent_dim (now {config.latent_dim}), or the "
+            "networks' sizes (e.g. --set generator.hidden=...), in a new run; or use a device with more memory")
 
 
 def make_optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimizer:
@@ -38,8 +47,9 @@ def make_optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimi
 
 class Trainer:
     """Drives one run. ``fit()`` trains up to ``config.steps`` and returns "done" or
-    "interrupted" (Ctrl-C; a checkpoint was saved). A NaN or infinite loss raises
-    :class:`TrainingDiverged` and leaves the last good checkpoint in place.
+    "interrupted" (Ctrl-C, SIGTERM or SIGHUP: the step in progress finished, a checkpoint was
+    saved; ``stop_signal`` says which). A NaN or infinite loss, or weights that stopped being
+    finite, raise :class:`TrainingDiverged` and leave the last good checkpoint in place.
 
     ``progress``: ``None`` (default) shows a bar on stderr when stderr is a terminal, ``True``
     always (one plain line per logged step when not a terminal), ``False`` never; or a
@@ -67,7 +77,11 @@ class Trainer:
         n = GRID_SIZE if parts.dataset.info.is_image else SCATTER_SIZE
         self.fixed_z = self.G.sample_latent(n, sample_rng, device)
         self.fixed_labels = (torch.arange(n, device=device) % self.G.num_classes) if self.conditional else None
-        self._interrupted = False
+        #: the signal that asked this run to stop (see request_stop), or None
+        self.stop_signal: int | None = None
+        self._saving = False  # a second signal waits for the checkpoint being written
+        self._abort_after_save = False
+        self._saved_step: int | None = None
 
     # ------------------------------------------------------------------ one step
 
@@ -82,9 +96,9 @@ class Trainer:
         """One generator update after ``d_steps`` discriminator updates. Returns detached
         (d_loss, g_loss, mean D(real), mean D(fake)) of the last discriminator update."""
         G, D, objective, cfg = self.G, self.D, self.objective, self.config
-        # Set every step from the configuration: a resume with a new lr takes effect (the
-        # optimizer state it restores holds the old one).
-        self._set_learning_rates(1.0 - self.step / max(cfg.steps, 1) if cfg.lr_decay == "linear" else 1.0)
+        # Set every step from the configuration: a resume with a new lr or betas takes effect
+        # (the optimizer state it restores holds the old ones).
+        self._set_hyperparameters(1.0 - self.step / max(cfg.steps, 1) if cfg.lr_decay == "linear" else 1.0)
         for k in range(cfg.d_steps):
             real, labels = self._batch()
             z = G.sample_latent(cfg.batch_size, self.latent_rng, self.device)
@@ -100,6 +114,8 @@ class Trainer:
             (d_loss if penalty is None else d_loss + penalty).backward()
             self.opt_d.step()
             objective.after_discriminator_step(D)
+            if penalty is not None:  # a NaN or infinite penalty makes the logged d_loss NaN: checked like it
+                d_loss = d_loss + 0.0 * penalty.detach()
 
         fake_logits_g = D(fake, labels)
         real_logits_g = D(real, labels).detach() if objective.needs_real_logits else None
@@ -114,12 +130,18 @@ class Trainer:
             d_fake = torch.sigmoid(fake_logits.detach().float()).mean()
         return d_loss.detach(), g_loss.detach(), d_real, d_fake
 
-    def _set_learning_rates(self, scale: float) -> None:
-        """Both players' learning rates at ``scale`` times the configured ones. A function of
-        the step alone, so a resumed run continues the same schedule."""
-        for opt, base in ((self.opt_g, self.config.lr), (self.opt_d, self.config.d_lr or self.config.lr)):
+    def _set_hyperparameters(self, scale: float) -> None:
+        """Both players' learning rates at ``scale`` times the configured ones (a function of
+        the step alone, so a resumed run continues the same schedule), and betas and momentum
+        as configured."""
+        cfg = self.config
+        for opt, base in ((self.opt_g, cfg.lr), (self.opt_d, cfg.d_lr or cfg.lr)):
             for group in opt.param_groups:
                 group["lr"] = base * scale
+                if "betas" in group:
+                    group["betas"] = tuple(cfg.betas)
+                if "momentum" in group:
+                    group["momentum"] = cfg.momentum
 
     @torch.no_grad()
     def _update_ema(self) -> None:
@@ -132,16 +154,20 @@ class Trainer:
 
     def fit(self) -> str:
         cfg = self.config
+        self.run.acquire()  # held while training; released when fit returns
         self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
         sums = torch.zeros(4, dtype=torch.float64, device=self.device)
         count = 0
-        restore_handler = self._catch_sigint()
+        restore_handlers = self._catch_stop_signals()
         start = time.perf_counter() - self.elapsed
         if self.progress:
             self.progress.start(self.step, cfg.steps)
         try:
-            while self.step < cfg.steps and not self._interrupted:
-                sums += torch.stack(self.train_step()).to(torch.float64)
+            while self.step < cfg.steps and self.stop_signal is None:
+                stats = torch.stack(self.train_step()).to(torch.float64)
+                if self.step == 0:
+                    self._check_first_step(stats)
+                sums += stats
                 count += 1
                 self.step += 1
                 self.elapsed = time.perf_counter() - start
@@ -157,39 +183,64 @@ class Trainer:
                 if self.step % cfg.checkpoint_every == 0 or at_end:
                     self._check_finite(sums, count)
                     self.save()
-            if self._interrupted:
+            if self._saved_step != self.step:  # stopped between checkpoints, or --steps 0
                 self._check_finite(sums, count)
                 self.save()
-                return "interrupted"
-            return "done"
+            return "done" if self.step >= cfg.steps else "interrupted"
+        except (MemoryError, RuntimeError) as err:
+            raise out_of_memory_error(err, memory_advice(cfg)) or err
         finally:
-            restore_handler()
+            restore_handlers()
+            self.run.release()
             self.loggers.close()
             if self.progress:
                 self.progress.close()
 
-    def _catch_sigint(self):
-        """First Ctrl-C: finish the current step, save, stop. A second one aborts at once."""
+    def request_stop(self, signum: int = signal.SIGINT) -> None:
+        """Finish the step in progress, save a checkpoint and return from fit() (what the first
+        Ctrl-C, SIGTERM or SIGHUP does)."""
+        if self.stop_signal is None:
+            self.stop_signal = signum
+
+    def _catch_stop_signals(self):
+        """First stop signal: request_stop. A second one aborts at once (KeyboardInterrupt),
+        or, while a checkpoint is being written, right after it."""
         if threading.current_thread() is not threading.main_thread():
             return lambda: None
 
         def handler(signum, frame):
-            if self._interrupted:
+            if self.stop_signal is None:
+                self.request_stop(signum)
+            elif self._saving:
+                self._abort_after_save = True
+            else:
                 raise KeyboardInterrupt
-            self._interrupted = True
 
-        previous = signal.signal(signal.SIGINT, handler)
-        return lambda: signal.signal(signal.SIGINT, previous)
+        previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+
+        def restore():
+            for sig, old in previous.items():
+                signal.signal(sig, signal.SIG_DFL if old is None else old)
+
+        return restore
+
+    def _check_first_step(self, stats: Tensor) -> None:
+        if not bool(torch.isfinite(stats[:2]).all()):  # one sync, on a new run's first step only
+            raise TrainingDiverged(
+                "the loss was NaN or infinite from the very first step, before any update could diverge: "
+                "the objective (or its penalty), its settings or the data produce it, not the learning rate. "
+                "Check the objective's settings and that the data holds only finite numbers."
+            )
 
     def _check_finite(self, sums: Tensor, count: int) -> None:
         if count and not bool(torch.isfinite(sums[:2]).all()):
             self._diverged()
 
-    def _diverged(self) -> None:
+    def _diverged(self, what: str = "a loss (or penalty) became NaN or infinite") -> None:
         steps = checkpoint.list_steps(self.run.checkpoints)
         kept = f"the last good checkpoint (step {steps[-1]}) is kept" if steps else "no checkpoint was saved yet"
         raise TrainingDiverged(
-            f"a loss became NaN or infinite by step {self.step}; training stopped and {kept}. "
+            f"{what} by step {self.step}; training stopped and {kept}. "
             "Try a lower learning rate (e.g. --set lr=1e-4)."
         )
 
@@ -244,21 +295,39 @@ class Trainer:
         tensors.update(g_tensors)
         tensors.update(d_tensors)
         meta = {"elapsed": self.elapsed, "optim": {"g": g_meta, "d": d_meta}, "config": self.config.to_dict()}
-        return checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
+        self._saving = True
+        try:
+            path = checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
+        except checkpoint.NonFiniteState as err:
+            self._diverged(f"{len(err.names)} weight or optimizer tensors became NaN or infinite "
+                           f"({', '.join(err.names[:3])}{', ...' if len(err.names) > 3 else ''})")
+        finally:
+            self._saving = False
+        self._saved_step = self.step
+        if self._abort_after_save:
+            raise KeyboardInterrupt
+        return path
 
     def restore(self, sidecar: Path) -> None:
-        """Continue from a checkpoint: weights, optimizer states, RNG streams and step."""
+        """Continue from a checkpoint: weights, optimizer states, RNG streams and step. EMA
+        turned on at this resume starts from the restored generator."""
         tensors, meta = checkpoint.load(sidecar)
-        self.G.load_state_dict(checkpoint.unprefixed("generator", tensors))
-        self.D.load_state_dict(checkpoint.unprefixed("discriminator", tensors))
-        if self.ema is not None:
-            self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors))
-        checkpoint.optimizer_from_flat(self.opt_g, "optim.g", tensors, meta["optim"]["g"])
-        checkpoint.optimizer_from_flat(self.opt_d, "optim.d", tensors, meta["optim"]["d"])
-        torch.set_rng_state(tensors["rng.torch"])
-        self.data_rng.set_state(tensors["rng.data"])
-        self.latent_rng.set_state(tensors["rng.latent"])
-        if self.device.type == "cuda" and "rng.cuda" in tensors:
-            torch.cuda.set_rng_state(tensors["rng.cuda"], self.device)
-        self.step = int(meta["step"])
+        try:
+            self.G.load_state_dict(checkpoint.unprefixed("generator", tensors))
+            self.D.load_state_dict(checkpoint.unprefixed("discriminator", tensors))
+            if self.ema is not None:
+                self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors) or self.G.state_dict())
+            checkpoint.optimizer_from_flat(self.opt_g, "optim.g", tensors, meta["optim"]["g"])
+            checkpoint.optimizer_from_flat(self.opt_d, "optim.d", tensors, meta["optim"]["d"])
+            torch.set_rng_state(tensors["rng.torch"])
+            self.data_rng.set_state(tensors["rng.data"])
+            self.latent_rng.set_state(tensors["rng.latent"])
+            if self.device.type == "cuda" and "rng.cuda" in tensors:
+                torch.cuda.set_rng_state(tensors["rng.cuda"], self.device)
+        except (RuntimeError, ValueError, KeyError, TypeError) as err:  # a file that is not this run's
+            reason = str(err).strip().splitlines()[0][:300] if str(err).strip() else type(err).__name__
+            raise RunDirError(f"checkpoint {sidecar} does not fit this run's networks and optimizers "
+                              f"({reason}); pass --checkpoint with another one") from None
+        self.step = meta["step"]
         self.elapsed = float(meta.get("elapsed", 0.0))
+        self._saved_step = self.step
