@@ -55,12 +55,12 @@ class OutOfMemory(GanzooError, MemoryError):
 _OS_ADVICE = {
     errno.ENOSPC: "free some space on that disk (or choose another location)",
     errno.EDQUOT: "free some space within your quota (or choose another location)",
-    errno.EROFS: "that file system is read-only; choose another location",
+    errno.EROFS: "choose a location on a writable file system",
     errno.EACCES: "you lack permission there; choose another location",
     errno.EPERM: "you lack permission there; choose another location",
     errno.ENOTDIR: "a part of that path is a file, not a folder; choose another path",
     errno.EISDIR: "that is a folder; name a file instead",
-    errno.ENOENT: "a folder on that path does not exist; create it first",
+    errno.ENOENT: "check the path",
 }
 
 

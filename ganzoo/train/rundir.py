@@ -17,6 +17,7 @@ kernel releases when the process ends however it ends (even ``kill -9``). Reader
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import warnings
@@ -129,8 +130,10 @@ class RunDir:
             os.close(self._lock_fd)  # closing the descriptor releases the lock
             self._lock_fd = None
 
-    def __del__(self):
-        self.release()
+    def __del__(self):  # a Trainer dropped without fit(): let go of the run
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                self.release()
 
     @property
     def held(self) -> bool:
