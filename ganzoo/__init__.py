@@ -8,13 +8,15 @@ attribute that needs them is first used, so ``ganzoo --help`` and
 from ganzoo._version import __version__
 
 #: Version of the plugin API that third-party packages target (see docs/plugins.md).
-PLUGIN_API = "1.0"
+PLUGIN_API = "1.1"
 
 # name -> module that defines it; resolved on first access.
 _LAZY = {
     "Generator": "ganzoo.api",
     "Discriminator": "ganzoo.api",
     "Objective": "ganzoo.api",
+    "Game": "ganzoo.api",
+    "Encoder": "ganzoo.api",
     "ModelSpec": "ganzoo.api",
     "DataInfo": "ganzoo.api",
     "Dataset": "ganzoo.data.base",

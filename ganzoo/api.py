@@ -1,5 +1,5 @@
-"""The core abstractions every generator, discriminator, objective, recipe and run logger
-builds on.
+"""The core abstractions every generator, discriminator, objective, game, recipe and run
+logger builds on.
 
 A network is built from the data it models (:class:`DataInfo`), so one architecture
 serves 2-D points and images alike. Plugins subclass these bases; the registry
@@ -70,6 +70,21 @@ class Generator(nn.Module):
         raise NotImplementedError
 
 
+class Encoder(nn.Module):
+    """Maps samples ``(n, *data.shape)`` to latent vectors ``(n, latent_dim)``: a generator's
+    inverse direction (ALI/BiGAN's encoder, VEEGAN's reconstructor). Built like a generator:
+    ``__init__(data, latent_dim, num_classes)``, then ``forward(x, labels=None)``."""
+
+    def __init__(self, data: DataInfo, latent_dim: int = 100, num_classes: int = 0):
+        super().__init__()
+        self.data = data
+        self.latent_dim = int(latent_dim)
+        self.num_classes = int(num_classes)
+
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+
 class Discriminator(nn.Module):
     """Maps samples ``(n, *data.shape)`` to logits: ``(n,)``, or ``(n, patches)`` per patch.
 
@@ -117,6 +132,47 @@ class Objective:
         return f"{type(self).__name__}()"
 
 
+class Game:
+    """The training step: which networks a GAN trains, how their parameters are grouped
+    into optimizers, and one step of updates in named phases.
+
+    The trainer keeps everything around the step (data and latent streams, EMA, logging,
+    checkpoints, signals, devices) and hands ``step`` a context (see
+    :class:`ganzoo.train.step.StepContext`) that yields the real batches and latents and
+    runs each phase: ``with ctx.phase("discriminator") as phase: phase.backward(loss)``
+    zeroes that optimizer's gradients, and on leaving the block steps it. Gradients
+    flow only through the phase's own ``backward``, so the same game runs unchanged
+    however the trainer wraps the networks.
+
+    roles: role -> kind of network (``generator``, ``discriminator``, ``encoder``, …).
+        Every game has a generator (it draws the samples) and a discriminator; a recipe
+        names the networks of any further roles in ``ModelSpec.networks``.
+    """
+
+    roles: dict[str, str] = {"generator": "generator", "discriminator": "discriminator"}
+
+    def network_data(self, role: str, data: DataInfo) -> DataInfo:
+        """The data the network of ``role`` is built for (default: the dataset's).
+        A game that packs m samples into one discriminator input says so here."""
+        return data
+
+    def parameter_groups(self, networks: dict[str, nn.Module]) -> dict[str, Any]:
+        """optimizer name -> the parameters it updates (or a list of parameter-group dicts).
+        The trainer builds each with the run's optimizer settings; ``discriminator`` gets
+        ``d_lr`` where it is set, every other one ``lr``. Default: one per role."""
+        return {role: networks[role].parameters() for role in self.roles}
+
+    def step(self, ctx: Any) -> dict[str, Tensor]:  # pragma: no cover
+        """One training step. Returns the scalars to log as 0-d tensors: ``d_loss``,
+        ``g_loss``, ``d_real`` and ``d_fake`` (mean probabilities D gives real and fake
+        samples), and any more the game has; the trainer averages them between logs and
+        stops the run when ``d_loss`` or ``g_loss`` is NaN or infinite."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
 @dataclass
 class ModelSpec:
     """A complete recipe: which components, with which settings and training defaults.
@@ -139,6 +195,14 @@ class ModelSpec:
     #: optional citation: {"title", "authors", "year", "url"}
     paper: dict[str, Any] | None = None
     tags: tuple[str, ...] = ()
+    #: the training step (a ``ganzoo.games`` name); the default is the classic alternating step
+    game: str = "alternating"
+    game_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: networks of the roles the game adds to generator and discriminator (e.g.
+    #: ``{"encoder": "mlp"}``: a registry name of the kind the game gives the role), and
+    #: their settings
+    networks: dict[str, str] = field(default_factory=dict)
+    network_kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class RunLogger:

@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import registry
-from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective, RunLogger
+from ganzoo.api import DataInfo, Discriminator, Encoder, Game, Generator, ModelSpec, Objective, RunLogger
 from ganzoo.data.base import Dataset
 from ganzoo.errors import GanzooError
 from ganzoo.plugins.discovery import BUILTIN, normalize
@@ -47,6 +47,8 @@ __all__ = [
     "check_dataset",
     "check_logger",
     "check_model",
+    "check_game",
+    "check_encoder",
     "check_metadata",
     "check_plugin",
 ]
@@ -166,6 +168,25 @@ def check_discriminator(
         _require_gradients(d, where)
 
 
+def check_encoder(
+    cls: type, data: DataInfo | Iterable[DataInfo] | None = None, *,
+    latent_dim: int = 8, num_classes: int = 0, batch: int = 4, **kwargs: Any,
+) -> None:
+    """An encoder maps samples ``(n, *data.shape)`` to latents ``(n, latent_dim)``, finite,
+    with gradients reaching its parameters and its input. ``data`` as for :func:`check_generator`."""
+    _require(isinstance(cls, type) and issubclass(cls, Encoder), f"{_name(cls)} is not a subclass of ganzoo.api.Encoder")
+    build = lambda info: cls(info, latent_dim=latent_dim, num_classes=num_classes, **kwargs)  # noqa: E731
+    for info, e in _instances(cls, data, build):
+        where = f"{_name(cls)} on data {info.shape}"
+        x = torch.randn(batch, *info.shape).clamp(-1, 1).requires_grad_(True)
+        z = e(x, _labels(batch, num_classes))
+        _require(tuple(z.shape) == (batch, latent_dim), f"{where}: output shape {tuple(z.shape)}, want {(batch, latent_dim)}")
+        _require_finite(z, f"{where}: output")
+        z.square().mean().backward()
+        _require(x.grad is not None and bool(x.grad.abs().sum() > 0), f"{where}: no gradient reaches the input")
+        _require_gradients(e, where)
+
+
 class _TinyDiscriminator(Discriminator):
     """A linear discriminator for exercising objectives' penalty hooks."""
 
@@ -274,6 +295,41 @@ def check_logger(cls: type) -> None:
         logger.log(row)
         logger.image(1, png)
         logger.close()
+
+
+def check_game(game: str | type, *, networks: dict[str, str] | None = None, **kwargs: Any) -> None:
+    """A game trains under ganzoo's own trainer: a recipe of ganzoo's small MLP networks and
+    the non-saturating objective, playing ``game`` (a registered name or class), goes
+    through :func:`check_model`. Its roles must include the generator and discriminator.
+
+    networks: the networks of the roles the game adds (e.g. ``{"encoder": "ganzoo:mlp"}``);
+        default: the game class's ``contract_networks`` attribute.
+    kwargs: passed to :func:`check_model` (``settings`` reaches the game as ``game.<arg>``).
+    """
+    name = game if isinstance(game, str) else _registered_name("game", game)
+    cls = registry.get("game", name)
+    _require(isinstance(cls, type) and issubclass(cls, Game), f"{_name(cls)} is not a subclass of ganzoo.api.Game")
+    roles = getattr(cls, "roles", None)
+    _require(isinstance(roles, dict) and roles.get("generator") == "generator"
+             and roles.get("discriminator") == "discriminator",
+             f"{_name(cls)}.roles must map 'generator' and 'discriminator' to their kinds; got {roles!r}")
+    extra = {**getattr(cls, "contract_networks", {}), **(networks or {})}
+    missing = sorted(set(roles) - {"generator", "discriminator"} - set(extra))
+    _require(not missing, f"{_name(cls)} adds the roles {missing}: give the networks to check it with as "
+                          "`contract_networks = {role: registry name}` on the class, or networks=")
+    spec = ModelSpec(name=f"contract-{name.replace(':', '-')}", generator="ganzoo:mlp", discriminator="ganzoo:mlp",
+                     objective="ganzoo:non-saturating", summary=f"{name} on small MLPs", game=name, networks=extra)
+    check_model(spec, **kwargs)
+
+
+def _registered_name(kind: str, obj: type) -> str:
+    """The qualified name under which ``obj`` is registered as a ``kind``."""
+    for p in registry.list_plugins(kind):
+        with contextlib.suppress(GanzooError):
+            if registry.get(kind, p.qualified_name) is obj:
+                return p.qualified_name
+    raise ContractError(f"{_name(obj)} is not registered as a {kind}: declare it under ganzoo.{kind}s in your "
+                        "package's entry points and install the package (pip install -e .)")
 
 
 def check_model(
@@ -401,8 +457,10 @@ def check_metadata(obj: Any, *, require_paper: bool = False) -> dict[str, Any]:
 
 
 _CHECKS = {
+    "game": check_game,
     "generator": check_generator,
     "discriminator": check_discriminator,
+    "encoder": check_encoder,
     "objective": check_objective,
     "dataset": check_dataset,
     "model": check_model,
@@ -432,7 +490,9 @@ def check_plugin(package: str, *, skip: Sequence[str] = (), data: DataInfo | Ite
             if p.kind == "model":
                 _require(obj.name == p.name, f"the ModelSpec is named {obj.name!r}, its entry point {p.name!r}")
                 check_model(p.qualified_name)
-            elif p.kind in ("generator", "discriminator"):
+            elif p.kind == "game":
+                check_game(p.qualified_name)
+            elif p.kind in ("generator", "discriminator", "encoder"):
                 _CHECKS[p.kind](obj, data)
             else:
                 _CHECKS[p.kind](obj)

@@ -9,6 +9,8 @@ import zipfile
 
 import pytest
 
+import ganzoo
+
 from ganzoo.cli import main
 from ganzoo.scaffold import ScaffoldError, create_plugin, parse_kinds
 
@@ -33,7 +35,7 @@ def test_writes_one_example_per_kind(tmp_path):
     }
     pyproject = (root / "pyproject.toml").read_text()
     assert 'demo-hinge = "ganzoo_demo.objectives:Hinge"' in pyproject
-    assert '"1.0" = "ganzoo_demo"' in pyproject
+    assert f'"{ganzoo.PLUGIN_API}" = "ganzoo_demo"' in pyproject
     models = (root / "src/ganzoo_demo/models.py").read_text()
     assert 'objective="ganzoo-demo:demo-hinge"' in models and 'generator="ganzoo:mlp"' in models
 

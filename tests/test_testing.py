@@ -28,6 +28,8 @@ def test_builtin_keeps_the_contract(kind, name):
         "dataset": testing.check_dataset,
         "model": testing.check_model,
         "logger": testing.check_logger,
+        "game": testing.check_game,
+        "encoder": testing.check_encoder,
     }[kind]
     check(obj)
 

@@ -88,7 +88,7 @@ def test_nan_loss_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, tin
     def poisoned_step():
         stats = real_step()
         if trainer.step >= 12:
-            return (stats[0] * float("nan"), *stats[1:])
+            return {**stats, "d_loss": stats["d_loss"] * float("nan")}
         return stats
 
     trainer.train_step = poisoned_step
@@ -156,7 +156,7 @@ def test_a_loss_that_is_nan_from_the_first_step_is_not_called_a_divergence(tmp_p
 
     def nan_step():
         stats = real_step()
-        return (stats[0] * float("nan"), *stats[1:])
+        return {**stats, "d_loss": stats["d_loss"] * float("nan")}
 
     trainer.train_step = nan_step
     with pytest.raises(TrainingDiverged, match="from the very first step") as caught:

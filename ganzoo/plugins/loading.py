@@ -18,7 +18,9 @@ from typing import Any
 
 #: the base class each component kind must subclass, as "module:attr"
 _BASES = {
+    "game": "ganzoo.api:Game",
     "generator": "ganzoo.api:Generator",
+    "encoder": "ganzoo.api:Encoder",
     "discriminator": "ganzoo.api:Discriminator",
     "objective": "ganzoo.api:Objective",
     "dataset": "ganzoo.data.base:Dataset",
@@ -92,8 +94,10 @@ def metadata_of(kind: str, obj: Any) -> dict[str, Any]:
             "tags": list(obj.tags),
             "defaults": dict(obj.defaults),
             "components": {
+                "game": obj.game,
                 "generator": obj.generator,
                 "discriminator": obj.discriminator,
+                **obj.networks,
                 "objective": obj.objective,
             },
         }

@@ -63,7 +63,9 @@ def _resume(run, overrides, checkpoint, progress):
     record = run.read_record()
     config = config_from_record(record)
     overrides = dict(overrides or {})
-    fixed = sorted(k for k in overrides if k.split(".")[0] in STRUCTURAL_KEYS and overrides[k] != getattr(config, k, None))
+    # a component's or role's setting ("generator.hidden", "encoder.depth") is structural too
+    fixed = sorted(k for k in overrides
+                   if ("." in k or k in STRUCTURAL_KEYS) and overrides[k] != getattr(config, k, None))
     if fixed:
         raise ConfigError(f"cannot change {', '.join(fixed)} when resuming; start a new run with another --out")
     config = apply_overrides(config, overrides, components={})

@@ -15,17 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from ganzoo import registry
 from ganzoo._version import __version__
-from ganzoo.api import DataInfo, Discriminator, Generator, ModelSpec, Objective
+from ganzoo.api import DataInfo, Discriminator, Game, Generator, ModelSpec, Objective
 from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
 from ganzoo.errors import ConfigError, PluginError, UnknownNameError
 from ganzoo.train.config import TrainConfig, apply_overrides
 
-PARTS = ("generator", "discriminator", "objective")
+PARTS = ("game", "generator", "discriminator", "objective")
+#: what the trainer passes to a network's constructor, by kind (besides the role's settings)
+_SUPPLIED = {"generator": ("data", "latent_dim", "num_classes"), "discriminator": ("data", "num_classes"),
+             "encoder": ("data", "latent_dim", "num_classes")}
 #: samples in the batch that checks the networks' output shapes before a run starts
 _CHECK_BATCH = 2
 
@@ -59,10 +62,39 @@ def _pinned_name(part: str, name: str | None, pinned: dict[str, Any] | None) -> 
 
 
 def _component_names(spec: ModelSpec, model: str | None, pinned: dict[str, Any] | None = None) -> dict[str, str]:
-    """Qualified names of the recipe's generator, discriminator and objective."""
+    """Qualified names of the recipe's game, generator, discriminator, objective and of the
+    networks of any further roles its game declares."""
     within = _package(model)
-    return {part: _pinned_name(part, None, pinned) or registry.resolve(part, getattr(spec, part), within=within)
-            for part in PARTS}
+    names = {part: _pinned_name(part, None, pinned) or registry.resolve(part, getattr(spec, part), within=within)
+             for part in PARTS}
+    for role, kind in _roles(names["game"]).items():
+        if role in names:
+            continue
+        if role not in spec.networks:
+            raise PluginError(f"model '{spec.name}' plays game '{names['game']}', which needs a network (kind "
+                              f"{kind}) for the role '{role}'; the recipe names none in ModelSpec.networks")
+        names[role] = _pinned_name(role, None, pinned) or registry.resolve(kind, spec.networks[role], within=within)
+    return names
+
+
+def _roles(game: str) -> dict[str, str]:
+    """role -> kind of the game ``game`` (qualified name); every game has a generator and a discriminator."""
+    roles = dict(registry.get("game", game).roles)
+    for role in ("generator", "discriminator"):
+        if roles.get(role) != role:
+            raise PluginError(f"game '{game}' must declare the roles generator and discriminator with their own "
+                              f"kinds; it declares {roles}")
+    unknown = {role: kind for role, kind in roles.items() if kind not in _SUPPLIED}
+    if unknown:
+        raise PluginError(f"game '{game}' declares roles of kinds ganzoo cannot build: {unknown}; "
+                          f"the kinds are {', '.join(_SUPPLIED)}")
+    return roles
+
+
+def _classes(names: dict[str, str]) -> dict[str, Any]:
+    """The loaded class of each part and role (what ``--set part.arg`` is checked against)."""
+    kinds = {**{part: part for part in PARTS}, **_roles(names["game"])}
+    return {part: registry.get(kinds[part], name) for part, name in names.items()}
 
 
 def resolve_config(model: str | ModelSpec, overrides: dict[str, Any]) -> TrainConfig:
@@ -70,12 +102,14 @@ def resolve_config(model: str | ModelSpec, overrides: dict[str, Any]) -> TrainCo
     defaults, then ``overrides`` (``--set`` and command-line options). ``model`` is a
     registry name, or a ModelSpec not registered (the contract kit checks those)."""
     spec, qualified = _recipe(model)
-    classes = {part: registry.get(part, name) for part, name in _component_names(spec, qualified).items()}
+    classes = _classes(_component_names(spec, qualified))
     config = TrainConfig(
         model=model if isinstance(model, str) else spec.name,
         generator=dict(spec.generator_kwargs),
         discriminator=dict(spec.discriminator_kwargs),
         objective=dict(spec.objective_kwargs),
+        game=dict(spec.game_kwargs),
+        networks={role: dict(kwargs) for role, kwargs in spec.network_kwargs.items()},
     )
     config = apply_overrides(config, dict(spec.defaults), classes)
     config = apply_overrides(config, overrides, classes)
@@ -126,6 +160,9 @@ class Components:
     #: where each named component (and the dataset, when it is a registered one) came
     #: from: name, kind, package, version, value
     origins: dict[str, dict[str, Any]]
+    game: Game
+    #: every network by role, generator and discriminator included
+    networks: dict[str, nn.Module]
 
 
 def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None = None,
@@ -150,17 +187,28 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
 
     origins = {"model": registry.origin("model", model) if model else
                {"name": spec.name, "kind": "model", "package": "", "version": "", "value": ""}}
-    origins.update({part: registry.origin(part, name) for part, name in names.items()})
+    roles = _roles(names["game"])
+    kinds = {**{part: part for part in PARTS}, **roles}
+    origins.update({part: registry.origin(kinds[part], name) for part, name in names.items()})
     if registered:
         origins["dataset"] = registry.origin("dataset", data)
+    game = _construct("game", names["game"], config.game, {})
     torch.manual_seed(config.seed)
-    kwargs = {"data": info, "latent_dim": config.latent_dim, "num_classes": info.num_classes}
-    generator = _construct("generator", names["generator"], config.generator, kwargs)
-    kwargs.pop("latent_dim")
-    discriminator = _construct("discriminator", names["discriminator"], config.discriminator, kwargs)
+    networks = {}
+    # generator first, then discriminator (the order they draw their initial weights), then the rest
+    for role in ("generator", "discriminator", *(r for r in roles if r not in ("generator", "discriminator"))):
+        kind = roles[role]
+        role_info = game.network_data(role, info)
+        supplied = {"data": role_info, "latent_dim": config.latent_dim, "num_classes": role_info.num_classes}
+        settings = getattr(config, role) if role in PARTS else config.networks.get(role, {})
+        networks[role] = _construct(role, names[role], settings, {k: supplied[k] for k in _SUPPLIED[kind]},
+                                    kind=kind)
     objective = _construct("objective", names["objective"], config.objective, {})
-    check_output_shapes(generator, discriminator, info, origins)
-    return Components(spec, dataset, generator.to(device), discriminator.to(device), objective, origins)
+    check_output_shapes(networks["generator"], networks["discriminator"], info, origins,
+                        game.network_data("discriminator", info))
+    networks = {role: net.to(device) for role, net in networks.items()}
+    return Components(spec, dataset, networks["generator"], networks["discriminator"], objective, origins,
+                      game, networks)
 
 
 def _data_name(config: TrainConfig, spec: ModelSpec, model: str | None,
@@ -180,8 +228,8 @@ def _data_name(config: TrainConfig, spec: ModelSpec, model: str | None,
         return config.data, False
 
 
-def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, Any]):
-    cls = registry.get(part, name)
+def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, Any], kind: str | None = None):
+    cls = registry.get(kind or part, name)
     try:
         return cls(**fixed, **settings)
     except (TypeError, ValueError) as err:
@@ -189,11 +237,13 @@ def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, 
 
 
 def check_output_shapes(generator: Generator, discriminator: Discriminator, info: DataInfo,
-                        origins: dict[str, dict[str, Any]]) -> None:
+                        origins: dict[str, dict[str, Any]], discriminator_info: DataInfo | None = None) -> None:
     """Run both networks on a batch of two, in eval mode (no state changes, no global RNG
     draw): the generator must give ``(n, *info.shape)``, the discriminator ``(n,)`` or
     ``(n, patches)``. A wrong shape is a PluginError naming the component and its package,
-    found before a run directory exists rather than steps into training."""
+    found before a run directory exists rather than steps into training.
+    ``discriminator_info``: what the game builds the discriminator for, when it is not the
+    data itself (it is then shown zeros of that shape)."""
     n = _CHECK_BATCH
     labels = torch.arange(n) % info.num_classes if info.num_classes else None
     modes = generator.training, discriminator.training
@@ -207,6 +257,8 @@ def check_output_shapes(generator: Generator, discriminator: Discriminator, info
             if not isinstance(x, Tensor) or tuple(x.shape) != want:
                 raise _shape_error("generator", origins, f"returned {_shape(x)} for {n} latents of data shaped "
                                    f"{tuple(info.shape)}; it must return (n, *data shape) = {want}")
+            if discriminator_info is not None and discriminator_info != info:
+                x = torch.zeros(n, *discriminator_info.shape)
             logits = discriminator(x, labels)
             if not isinstance(logits, Tensor) or logits.dim() not in (1, 2) or logits.shape[0] != n:
                 raise _shape_error("discriminator", origins, f"returned {_shape(logits)} for {n} samples; "

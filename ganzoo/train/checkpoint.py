@@ -278,9 +278,9 @@ def _check_sidecar(meta: dict, sidecar: Path) -> None:
          f"the step in its name, {int(match.group(1)) if match else '?'}"),
         ("sha256", isinstance(meta.get("sha256"), str) and bool(_SHA256.match(meta["sha256"])), "64 hex digits"),
         ("elapsed", type(elapsed) in (int, float) and math.isfinite(elapsed) and elapsed >= 0, "seconds >= 0"),
-        ("optim", isinstance(optim, dict) and all(
-            isinstance(optim.get(p), dict) and {"param_groups", "scalars"} <= set(optim[p]) for p in ("g", "d")),
-         "the generator's and discriminator's optimizer settings"),
+        ("optim", isinstance(optim, dict) and bool(optim) and all(
+            isinstance(v, dict) and {"param_groups", "scalars"} <= set(v) for v in optim.values()),
+         "each optimizer's settings"),
         ("config", isinstance(meta.get("config", {}), dict), "the run's configuration"),
     ]
     for field, ok, expected in checks:

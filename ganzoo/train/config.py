@@ -17,7 +17,7 @@ from typing import Any
 
 from ganzoo.errors import ConfigError
 
-COMPONENTS = ("generator", "discriminator", "objective")
+COMPONENTS = ("generator", "discriminator", "objective", "game")
 #: seeds stay below 2**62, so the offsets the trainer adds for its RNG streams fit torch's 64 bits
 MAX_SEED = 2**62
 
@@ -63,6 +63,10 @@ class TrainConfig:
     generator: dict[str, Any] = field(default_factory=dict)
     discriminator: dict[str, Any] = field(default_factory=dict)
     objective: dict[str, Any] = field(default_factory=dict)
+    #: settings of the game (``game.<arg>``), and of the networks of the roles a game adds
+    #: beyond generator and discriminator (``encoder.<arg>`` is ``networks["encoder"]``)
+    game: dict[str, Any] = field(default_factory=dict)
+    networks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -107,7 +111,7 @@ class TrainConfig:
 
 # Keys that describe what is trained; a resumed run may not change them.
 STRUCTURAL_KEYS = ("model", "data", "seed", "batch_size", "latent_dim", "d_steps", "optimizer",
-                   "conditional", "generator", "discriminator", "objective")
+                   "conditional", "generator", "discriminator", "objective", "game", "networks")
 
 
 def parse_value(text: str) -> Any:
@@ -200,19 +204,22 @@ def apply_overrides(config: TrainConfig, overrides: dict[str, Any], components: 
     """Return ``config`` with ``overrides`` applied; ``components`` maps "generator" etc. to
     the loaded class, so ``generator.<arg>`` keys can be checked against its constructor."""
     values = config.to_dict()
-    fields = {f.name for f in dataclasses.fields(TrainConfig)} - {"model", *COMPONENTS}
+    fields = {f.name for f in dataclasses.fields(TrainConfig)} - {"model", "networks", *COMPONENTS}
     for key, value in overrides.items():
         head, dot, arg = key.partition(".")
-        if dot and head in COMPONENTS:
+        if dot and head in components:
             valid = accepted_kwargs(components[head])
             if valid is not None and arg not in valid:
                 choices = ", ".join(sorted(valid)) or "none"
                 raise ConfigError(f"unknown setting {key!r}: the {head} accepts {choices}")
-            values[head] = {**values[head], arg: value}
+            if head in COMPONENTS:
+                values[head] = {**values[head], arg: value}
+            else:  # a network of a role the game adds
+                values["networks"] = {**values["networks"], head: {**values["networks"].get(head, {}), arg: value}}
         elif key in fields:
             values[key] = _coerce(key, value, getattr(TrainConfig, key, None))
         else:
-            component_keys = ", ".join(f"{c}.<arg>" for c in COMPONENTS)
+            component_keys = ", ".join(f"{c}.<arg>" for c in (components or COMPONENTS))
             raise ConfigError(
                 f"unknown setting {key!r}; valid keys: {', '.join(sorted(fields))}, {component_keys}"
             )

@@ -1,6 +1,6 @@
-"""The training loop: alternating discriminator and generator updates, with logging,
-sample pictures, checkpoints, exact resume, stop signals (Ctrl-C, SIGTERM, SIGHUP) and
-divergence handling."""
+"""The training loop: a game's steps (see :class:`ganzoo.api.Game`; the default is the
+alternating discriminator and generator updates), with logging, sample pictures,
+checkpoints, exact resume, stop signals (Ctrl-C, SIGTERM, SIGHUP) and divergence handling."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ganzoo.train.config import TrainConfig
 from ganzoo.train.loggers import RunLoggers
 from ganzoo.train.progress import Progress, training_progress
 from ganzoo.train.rundir import RunDir
+from ganzoo.train.step import StepContext
 
 #: number of fixed latents drawn for the sample pictures
 GRID_SIZE = 64
@@ -45,6 +46,12 @@ def make_optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimi
     return torch.optim.SGD(params, lr=lr, momentum=config.momentum)
 
 
+def _optimizer_key(name: str) -> str:
+    """An optimizer's name in checkpoints: g and d for the generator's and discriminator's
+    (as checkpoints always had them), the game's own name for any other."""
+    return {"generator": "g", "discriminator": "d"}.get(name, name)
+
+
 class Trainer:
     """Drives one run. ``fit()`` trains up to ``config.steps`` and returns "done" or
     "interrupted" (Ctrl-C, SIGTERM or SIGHUP: the step in progress finished, a checkpoint was
@@ -62,9 +69,11 @@ class Trainer:
         # RunLoggers.none() for a process that must not write the run directory
         self.loggers = loggers if loggers is not None else RunLoggers.from_config(config.loggers)
         self.G, self.D, self.objective = parts.generator, parts.discriminator, parts.objective
+        self.game, self.networks = parts.game, parts.networks
         self.progress = training_progress(progress)
-        self.opt_g = make_optimizer(config, self.G.parameters(), config.lr)
-        self.opt_d = make_optimizer(config, self.D.parameters(), config.d_lr or config.lr)
+        #: by name, as the game groups the parameters (default: one per role)
+        self.optimizers = {name: make_optimizer(config, params, self._base_lr(name))
+                           for name, params in self.game.parameter_groups(self.networks).items()}
         self.ema: nn.Module | None = None
         if config.ema > 0:
             self.ema = copy.deepcopy(self.G).requires_grad_(False)
@@ -82,62 +91,46 @@ class Trainer:
         self._saving = False  # a second signal waits for the checkpoint being written
         self._abort_after_save = False
         self._saved_step: int | None = None
+        self._stat_keys: list[str] | None = None
+        self.context = StepContext(self.networks, self.optimizers, self.objective, config, device, parts.dataset,
+                                   self.data_rng, self.latent_rng, self.conditional)
+
+    @property
+    def opt_g(self) -> torch.optim.Optimizer | None:
+        return self.optimizers.get("generator")
+
+    @property
+    def opt_d(self) -> torch.optim.Optimizer | None:
+        return self.optimizers.get("discriminator")
+
+    def _base_lr(self, optimizer: str) -> float:
+        """``d_lr`` (where set) for the discriminator's optimizer, ``lr`` for every other."""
+        return (self.config.d_lr or self.config.lr) if optimizer == "discriminator" else self.config.lr
 
     # ------------------------------------------------------------------ one step
 
-    def _batch(self) -> tuple[Tensor, Tensor | None]:
-        x, labels = self.parts.dataset.sample(self.config.batch_size, self.data_rng)
-        x = x.to(self.device, non_blocking=True)
-        if self.conditional:
-            return x, labels.to(self.device)
-        return x, None
-
-    def train_step(self) -> tuple[Tensor, ...]:
-        """One generator update after ``d_steps`` discriminator updates. Returns detached
-        (d_loss, g_loss, mean D(real), mean D(fake)) of the last discriminator update."""
-        G, D, objective, cfg = self.G, self.D, self.objective, self.config
+    def train_step(self) -> dict[str, Tensor]:
+        """One step of the game. Returns its detached scalars: ``d_loss``, ``g_loss``,
+        ``d_real`` and ``d_fake`` (mean D(real) and D(fake)), and any more the game logs."""
+        cfg = self.config
         # Set every step from the configuration: a resume with a new lr or betas takes effect
         # (the optimizer state it restores holds the old ones).
         self._set_hyperparameters(1.0 - self.step / max(cfg.steps, 1) if cfg.lr_decay == "linear" else 1.0)
-        for k in range(cfg.d_steps):
-            real, labels = self._batch()
-            z = G.sample_latent(cfg.batch_size, self.latent_rng, self.device)
-            last = k == cfg.d_steps - 1
-            # On the last critic step the fake batch keeps its graph, to be reused by G's update.
-            with torch.set_grad_enabled(last):
-                fake = G(z, labels)
-            real_logits = D(real, labels)
-            fake_logits = D(fake.detach(), labels)
-            d_loss = objective.discriminator_loss(real_logits, fake_logits)
-            penalty = objective.penalty(D, real, fake.detach(), self.step, labels=labels)
-            self.opt_d.zero_grad(set_to_none=True)
-            (d_loss if penalty is None else d_loss + penalty).backward()
-            self.opt_d.step()
-            objective.after_discriminator_step(D)
-            if penalty is not None:  # a NaN or infinite penalty makes the logged d_loss NaN: checked like it
-                d_loss = d_loss + 0.0 * penalty.detach()
-
-        fake_logits_g = D(fake, labels)
-        real_logits_g = D(real, labels).detach() if objective.needs_real_logits else None
-        g_loss = objective.generator_loss(fake_logits_g, real_logits_g)
-        self.opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
-        self.opt_g.step()
+        self.context.step = self.step
+        self.context.phases.clear()
+        stats = self.game.step(self.context)
         if self.ema is not None:
             self._update_ema()
-        with torch.no_grad():
-            d_real = torch.sigmoid(real_logits.detach().float()).mean()
-            d_fake = torch.sigmoid(fake_logits.detach().float()).mean()
-        return d_loss.detach(), g_loss.detach(), d_real, d_fake
+        return stats
 
     def _set_hyperparameters(self, scale: float) -> None:
-        """Both players' learning rates at ``scale`` times the configured ones (a function of
+        """Every optimizer's learning rate at ``scale`` times the configured one (a function of
         the step alone, so a resumed run continues the same schedule), and betas and momentum
         as configured."""
         cfg = self.config
-        for opt, base in ((self.opt_g, cfg.lr), (self.opt_d, cfg.d_lr or cfg.lr)):
+        for name, opt in self.optimizers.items():
             for group in opt.param_groups:
-                group["lr"] = base * scale
+                group["lr"] = self._base_lr(name) * scale
                 if "betas" in group:
                     group["betas"] = tuple(cfg.betas)
                 if "momentum" in group:
@@ -156,7 +149,7 @@ class Trainer:
         cfg = self.config
         self.run.acquire()  # held while training; released when fit returns
         self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
-        sums = torch.zeros(4, dtype=torch.float64, device=self.device)
+        sums: Tensor | None = None  # the game's scalars summed since the last log, in self._stat_keys' order
         count = 0
         restore_handlers = self._catch_stop_signals()
         start = time.perf_counter() - self.elapsed
@@ -164,10 +157,10 @@ class Trainer:
             self.progress.start(self.step, cfg.steps)
         try:
             while self.step < cfg.steps and self.stop_signal is None:
-                stats = torch.stack(self.train_step()).to(torch.float64)
+                stats = self._stack(self.train_step())
                 if self.step == 0:
                     self._check_first_step(stats)
-                sums += stats
+                sums = stats if sums is None else sums + stats
                 count += 1
                 self.step += 1
                 self.elapsed = time.perf_counter() - start
@@ -176,8 +169,7 @@ class Trainer:
                 at_end = self.step == cfg.steps
                 if self.step % cfg.log_every == 0 or at_end:
                     self._log(sums, count)
-                    sums.zero_()
-                    count = 0
+                    sums, count = None, 0
                 if self.step % cfg.sample_every == 0 or at_end:
                     self.write_samples()
                 if self.step % cfg.checkpoint_every == 0 or at_end:
@@ -224,6 +216,17 @@ class Trainer:
 
         return restore
 
+    def _stack(self, stats: dict[str, Tensor]) -> Tensor:
+        """The game's scalars as one float64 vector: d_loss and g_loss first, then the rest in
+        the order of the first step (so a step costs no host sync)."""
+        if self._stat_keys is None:
+            missing = [k for k in ("d_loss", "g_loss") if k not in stats]
+            if missing:
+                raise TypeError(f"game {self.game!r} returned {sorted(stats)} from step(); it must return "
+                                f"d_loss and g_loss (and may add more)")
+            self._stat_keys = ["d_loss", "g_loss", *(k for k in stats if k not in ("d_loss", "g_loss"))]
+        return torch.stack([stats[k].detach().reshape(()).to(torch.float64) for k in self._stat_keys])
+
     def _check_first_step(self, stats: Tensor) -> None:
         if not bool(torch.isfinite(stats[:2]).all()):  # one sync, on a new run's first step only
             raise TrainingDiverged(
@@ -232,7 +235,7 @@ class Trainer:
                 "Check the objective's settings and that the data holds only finite numbers."
             )
 
-    def _check_finite(self, sums: Tensor, count: int) -> None:
+    def _check_finite(self, sums: Tensor | None, count: int) -> None:
         if count and not bool(torch.isfinite(sums[:2]).all()):
             self._diverged()
 
@@ -245,12 +248,12 @@ class Trainer:
         )
 
     def _log(self, sums: Tensor, count: int) -> None:
-        d_loss, g_loss, d_real, d_fake = (sums / count).tolist()
-        if not (np.isfinite(d_loss) and np.isfinite(g_loss)):
+        means = dict(zip(self._stat_keys, (sums / count).tolist()))
+        if not (np.isfinite(means["d_loss"]) and np.isfinite(means["g_loss"])):
             self._diverged()
-        row = {"step": self.step, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake,
-               "lr_g": self.opt_g.param_groups[0]["lr"], "lr_d": self.opt_d.param_groups[0]["lr"],
-               "seconds": round(self.elapsed, 3)}
+        short = {"generator": "g", "discriminator": "d"}  # lr_g and lr_d, as rows always had them
+        rates = {f"lr_{short.get(name, name)}": opt.param_groups[0]["lr"] for name, opt in self.optimizers.items()}
+        row = {"step": self.step, **means, **rates, "seconds": round(self.elapsed, 3)}
         self.loggers.log(row)
         if self.progress:
             self.progress.update(self.step, row)
@@ -280,21 +283,22 @@ class Trainer:
 
     def save(self) -> Path:
         tensors = {
-            **checkpoint.prefixed("generator", self.G.state_dict()),
-            **checkpoint.prefixed("discriminator", self.D.state_dict()),
             "rng.torch": torch.get_rng_state(),
             "rng.data": self.data_rng.get_state(),
             "rng.latent": self.latent_rng.get_state(),
         }
+        for role, network in self.networks.items():
+            tensors.update(checkpoint.prefixed(role, network.state_dict()))
         if self.ema is not None:
             tensors.update(checkpoint.prefixed("ema", self.ema.state_dict()))
         if self.device.type == "cuda":
             tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
-        g_tensors, g_meta = checkpoint.optimizer_to_flat(self.opt_g, "optim.g")
-        d_tensors, d_meta = checkpoint.optimizer_to_flat(self.opt_d, "optim.d")
-        tensors.update(g_tensors)
-        tensors.update(d_tensors)
-        meta = {"elapsed": self.elapsed, "optim": {"g": g_meta, "d": d_meta}, "config": self.config.to_dict()}
+        optim_meta = {}
+        for name, optimizer in self.optimizers.items():
+            key = _optimizer_key(name)
+            flat, optim_meta[key] = checkpoint.optimizer_to_flat(optimizer, f"optim.{key}")
+            tensors.update(flat)
+        meta = {"elapsed": self.elapsed, "optim": optim_meta, "config": self.config.to_dict()}
         self._saving = True
         try:
             path = checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
@@ -313,12 +317,13 @@ class Trainer:
         turned on at this resume starts from the restored generator."""
         tensors, meta = checkpoint.load(sidecar)
         try:
-            self.G.load_state_dict(checkpoint.unprefixed("generator", tensors))
-            self.D.load_state_dict(checkpoint.unprefixed("discriminator", tensors))
+            for role, network in self.networks.items():
+                network.load_state_dict(checkpoint.unprefixed(role, tensors))
             if self.ema is not None:
                 self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors) or self.G.state_dict())
-            checkpoint.optimizer_from_flat(self.opt_g, "optim.g", tensors, meta["optim"]["g"])
-            checkpoint.optimizer_from_flat(self.opt_d, "optim.d", tensors, meta["optim"]["d"])
+            for name, optimizer in self.optimizers.items():
+                key = _optimizer_key(name)
+                checkpoint.optimizer_from_flat(optimizer, f"optim.{key}", tensors, meta["optim"][key])
             torch.set_rng_state(tensors["rng.torch"])
             self.data_rng.set_state(tensors["rng.data"])
             self.latent_rng.set_state(tensors["rng.latent"])

@@ -36,9 +36,9 @@ class Progress:
 
     def update(self, step: int, row: dict[str, Any]) -> None:
         self.bar.update(step - self.bar.n)
-        self.bar.set_postfix_str(
-            f"d_loss {row['d_loss']:.3f}, g_loss {row['g_loss']:.3f}, "
-            f"D(x) {row['d_real']:.2f}, D(G(z)) {row['d_fake']:.2f}", refresh=not self.live)
+        shown = [f"d_loss {row['d_loss']:.3f}", f"g_loss {row['g_loss']:.3f}"]
+        shown += [f"{label} {row[key]:.2f}" for key, label in (("d_real", "D(x)"), ("d_fake", "D(G(z))")) if key in row]
+        self.bar.set_postfix_str(", ".join(shown), refresh=not self.live)
 
     def close(self) -> None:
         if self.bar is not None:
