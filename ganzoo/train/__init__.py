@@ -25,7 +25,7 @@ def start_run(model: str, out: str | Path, overrides: dict[str, Any] | None = No
 
     config = resolve_config(model, dict(overrides or {}))
     loggers = RunLoggers.from_config(config.loggers)  # a logger that cannot run stops us before --out exists
-    apply_threads(config.threads)
+    apply_threads(config)
     device = select_device(config.device)
     with out_of_memory_as(memory_advice(config)):
         parts = build(config, device)
@@ -71,7 +71,7 @@ def _resume(run, overrides, checkpoint, progress):
     config = apply_overrides(config, overrides, components={})
     loggers = RunLoggers.from_config(config.loggers)
     sidecar = ckpt.resolve(run.checkpoints, checkpoint)
-    apply_threads(config.threads)
+    apply_threads(config)
     device = select_device(config.device)
     with out_of_memory_as(memory_advice(config)):
         parts = build(config, device, pinned=record.get("components"))  # what config.json says it used

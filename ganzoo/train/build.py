@@ -9,7 +9,9 @@ whatever was installed since.
 from __future__ import annotations
 
 import dataclasses
+import os
 import platform
+import time
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
@@ -121,10 +123,42 @@ def resolve_config(model: str | ModelSpec, overrides: dict[str, Any]) -> TrainCo
     return config
 
 
-def apply_threads(threads: int) -> None:
-    """Set torch's CPU thread count; 0 leaves torch's default."""
-    if threads > 0:
-        torch.set_num_threads(threads)
+def apply_threads(config: TrainConfig) -> int:
+    """Set torch's CPU thread count from ``config.threads``; 0 (the default) picks it here, as the
+    cores that are idle now (see :func:`idle_cores`), and writes the choice back into ``config``
+    so that config.json records it and a resume uses the same count."""
+    if config.threads == 0:
+        config.threads = idle_cores()
+    torch.set_num_threads(config.threads)
+    return config.threads
+
+
+def idle_cores(interval: float = 0.2) -> int:
+    """How many of this process's cores were idle over ``interval`` seconds (Linux /proc/stat),
+    at least 1; elsewhere torch's own default.
+
+    Why: torch's OpenMP threads wait for each other at every operation, so one thread per core
+    runs a small GAN fastest on a quiet machine, but beside busy processes a thread that shares its
+    core stalls the others: measured here, two threads fell to 1-36 % of one thread's speed while
+    two other processes were busy (benchmarks/results, threads suite).
+    """
+    try:
+        usable = len(os.sched_getaffinity(0))
+        before = _cpu_times()
+        time.sleep(interval)
+        after = _cpu_times()
+    except (AttributeError, OSError, ValueError):
+        return torch.get_num_threads()
+    total = sum(after) - sum(before)
+    idle = (after[3] + after[4]) - (before[3] + before[4])  # idle + iowait
+    cores = os.cpu_count() or usable
+    free = int(cores * idle / total + 0.25) if total > 0 else usable  # a core 75 % idle counts as free
+    return max(1, min(usable, free))
+
+
+def _cpu_times() -> list[int]:
+    with open("/proc/stat") as f:
+        return [int(v) for v in f.readline().split()[1:]]
 
 
 def select_device(name: str) -> torch.device:

@@ -52,8 +52,8 @@ class TrainConfig:
     checkpoint_every: int = 1000
     keep_checkpoints: int = 2
     device: str = "auto"
-    #: CPU threads for torch (0: torch's default). Small networks on a busy machine run
-    #: fastest with 1.
+    #: CPU threads for torch. 0 (the default): the cores idle when the run starts, recorded
+    #: in config.json so a resume keeps it; pin a number for bit-identical runs across loads.
     threads: int = 0
     data_dir: str | None = None
     download: bool = False
@@ -87,7 +87,7 @@ class TrainConfig:
         checks = [
             (self.steps >= 0, "steps must be >= 0"),
             (0 <= self.seed < MAX_SEED, f"seed must be a whole number from 0 to {MAX_SEED - 1} (got {self.seed})"),
-            (self.threads >= 0, "threads must be >= 0 (0 keeps torch's default)"),
+            (self.threads >= 0, "threads must be >= 0 (0: as many as there are idle cores at the start)"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
             (self.latent_dim >= 1, "latent_dim must be >= 1"),
             (self.d_steps >= 1, "d_steps must be >= 1"),
