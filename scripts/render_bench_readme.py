@@ -3,7 +3,7 @@
 
     python scripts/render_bench_readme.py [--results benchmarks/results] [--readme README.md]
 
-Takes the newest full (not ``--quick``) results file per device in the results folder and
+Takes, per device, the newest full (not ``--quick``) results file of each suite in the results folder and
 rewrites what stands between ``<!-- bench:start -->`` and ``<!-- bench:end -->``. With
 ``--check`` it writes nothing and exits 1 when the README is out of date.
 """
@@ -28,13 +28,11 @@ def main(argv: list[str] | None = None) -> int:
 
     entries = []
     for device in ("cpu", "cuda"):
-        path = results.latest(args.results, device)
-        if path is None:
-            continue
-        doc = results.read_json(path)
-        plot = path.with_name(f"{path.stem}-loss.png")
-        link = lambda p: p.resolve().relative_to(args.readme.resolve().parent).as_posix()  # noqa: E731
-        entries.append((doc, link(path.with_suffix(".md")), link(plot) if plot.exists() else None))
+        for path in results.covering(args.results, device):
+            doc = results.read_json(path)
+            plot = path.with_name(f"{path.stem}-loss.png")
+            link = lambda p: p.resolve().relative_to(args.readme.resolve().parent).as_posix()  # noqa: E731
+            entries.append((doc, link(path.with_suffix(".md")), link(plot) if plot.exists() else None))
     if not entries:
         print(f"no full results in {args.results}; run `ganzoo bench --suite all --out {args.results}`",
               file=sys.stderr)

@@ -35,3 +35,18 @@ def test_publish_writes_json_markdown_and_plot(tmp_path):
     assert json.loads(paths[0].read_text())["device"] == "cpu"
     assert "cpu-2025-01-02-loss.png" in paths[1].read_text()
     assert Image.open(paths[2]).format == "PNG"
+
+
+def test_a_run_of_one_suite_is_named_after_it():
+    doc = document()
+    doc["suites"] = {"threads": {"rows": []}}
+    assert results.stem(doc) == "cpu-2025-01-02-threads"
+
+
+def test_covering_adds_older_runs_only_for_suites_the_newer_ones_lack(tmp_path):
+    full = document()
+    threads_only = {**document(), "created": "2025-02-01T00:00:00+0000", "suites": {"threads": {"rows": []}}}
+    older_full = {**document(), "created": "2024-12-01T00:00:00+0000"}
+    for name, doc in (("a", full), ("b", threads_only), ("c", older_full)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(doc))
+    assert [p.name for p in results.covering(tmp_path, "cpu")] == ["b.json", "a.json"]

@@ -18,9 +18,12 @@ def device_slug(doc: dict) -> str:
 
 
 def stem(doc: dict) -> str:
-    """The file name without extension: ``<device>-<YYYY-MM-DD>``, plus ``-quick`` for a quick run."""
+    """The file name without extension: ``<device>-<YYYY-MM-DD>``, then the suite for a run of
+    one suite (``-threads``: it does not replace that day's full run), and ``-quick`` for a quick run."""
     date = doc["created"][:10]
-    return f"{device_slug(doc)}-{date}" + ("-quick" if doc.get("quick") else "")
+    suites = list(doc.get("suites", {}))
+    single = f"-{suites[0]}" if len(suites) == 1 else ""
+    return f"{device_slug(doc)}-{date}{single}" + ("-quick" if doc.get("quick") else "")
 
 
 def write_json(doc: dict, path: str | Path) -> Path:
@@ -36,6 +39,12 @@ def read_json(path: str | Path) -> dict:
 
 def latest(folder: str | Path, device: str | None = None, quick: bool = False) -> Path | None:
     """The newest full (not quick) results file in ``folder``, by its ``created`` time."""
+    found = newest_first(folder, device, quick)
+    return found[0] if found else None
+
+
+def newest_first(folder: str | Path, device: str | None = None, quick: bool = False) -> list[Path]:
+    """The full (not quick) results files in ``folder`` of ``device``, newest first."""
     found = []
     for path in Path(folder).glob("*.json"):
         try:
@@ -46,7 +55,20 @@ def latest(folder: str | Path, device: str | None = None, quick: bool = False) -
             continue
         if device is None or doc.get("device") == device:
             found.append((doc.get("created", ""), path.name, path))
-    return max(found)[2] if found else None
+    return [path for _, _, path in sorted(found, reverse=True)]
+
+
+def covering(folder: str | Path, device: str | None = None) -> list[Path]:
+    """The newest full results file, then each older one that holds a suite none before it
+    did: together the newest measurement of every suite (a run of one suite, such as
+    ``--suite threads``, does not hide the others')."""
+    chosen, seen = [], set()
+    for path in newest_first(folder, device):
+        suites = set(read_json(path)["suites"])
+        if suites - seen:
+            chosen.append(path)
+            seen |= suites
+    return chosen
 
 
 def publish(doc: dict, folder: str | Path) -> list[Path]:
