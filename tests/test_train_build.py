@@ -110,3 +110,20 @@ def test_the_shape_check_leaves_the_networks_as_built():
     norms = [m for m in parts.generator.modules() if isinstance(m, torch.nn.BatchNorm1d)]
     assert norms and all(int(m.num_batches_tracked) == 0 for m in norms)
     assert parts.generator.training and parts.discriminator.training
+
+
+def test_a_torch_error_from_a_plugins_network_on_given_settings_is_a_config_error(monkeypatch):
+    from ganzoo.errors import ConfigError
+    from ganzoo.train.build import _construct
+
+    class Strict(torch.nn.Module):
+        def __init__(self, width=4):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.empty(width))  # torch raises RuntimeError for a negative size
+
+    monkeypatch.setattr("ganzoo.registry.get", lambda kind, name: Strict)
+    with pytest.raises(ConfigError, match="cannot build generator 'pkg:strict' with \\{'width': -3\\}"):
+        _construct("generator", "pkg:strict", {"width": -3}, {})
+    with pytest.raises(RuntimeError):  # with no settings given it is the plugin's bug: a traceback
+        monkeypatch.setattr(Strict, "__init__", lambda self: (_ for _ in ()).throw(RuntimeError("bug")))
+        _construct("generator", "pkg:strict", {}, {})

@@ -268,6 +268,12 @@ def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, 
         return cls(**fixed, **settings)
     except (TypeError, ValueError) as err:
         raise ConfigError(f"cannot build {part} {name!r} with {settings or 'its defaults'}: {err}") from None
+    except RuntimeError as err:  # torch refusing a size: the settings' fault, or (none given) the plugin's bug
+        if not settings:
+            raise
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise ConfigError(f"cannot build {part} {name!r} with {settings}: {first}; if these settings should "
+                          "work, tell the plugin's authors") from err
 
 
 def check_output_shapes(generator: Generator, discriminator: Discriminator, info: DataInfo,
