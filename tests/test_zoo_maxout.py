@@ -46,3 +46,10 @@ def test_bad_arguments_are_value_errors_naming_them(kwargs, words):
     with pytest.raises(ValueError) as err:
         MaxoutDiscriminator(DataInfo((2,), bounded=False), **kwargs)
     assert words in str(err.value)
+
+
+def test_init_std_draws_weights_from_that_normal_and_zeroes_biases():
+    D = MaxoutDiscriminator(DataInfo((2,), bounded=False), hidden=(200, 200), init_std=0.02)
+    linears = [m for m in D.net.modules() if isinstance(m, torch.nn.Linear)]
+    weights = torch.cat([m.weight.flatten() for m in linears])
+    assert abs(weights.std().item() - 0.02) < 0.001 and not any(m.bias.any() for m in linears)

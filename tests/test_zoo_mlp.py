@@ -123,3 +123,15 @@ def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
 def test_no_hidden_layers_leaves_one_linear_map(cls):
     net = cls(DataInfo((2,), bounded=False), hidden=[])
     assert [type(m).__name__ for m in net.net] == ["Linear"]
+
+
+def test_batchnorm_first_normalises_every_hidden_layer():
+    G = MLPGenerator(DataInfo((2,), bounded=False), hidden=(16, 16, 16), batchnorm_first=True)
+    assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in G.net) == 3
+
+
+def test_init_std_draws_linear_weights_from_that_normal_and_zeroes_biases():
+    G = MLPGenerator(DataInfo((2,), bounded=False), hidden=(400, 400), activation="relu", init_std=0.02)
+    linears = [m for m in G.net if isinstance(m, torch.nn.Linear)]
+    weights = torch.cat([m.weight.flatten() for m in linears])
+    assert abs(weights.std().item() - 0.02) < 0.001 and not any(m.bias.any() for m in linears)

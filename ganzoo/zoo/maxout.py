@@ -13,7 +13,7 @@ from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator
 from ganzoo.zoo.arguments import number, whole_number, widths
-from ganzoo.zoo.mlp import with_labels
+from ganzoo.zoo.mlp import init_normal, with_labels
 
 
 class Maxout(nn.Module):
@@ -33,17 +33,19 @@ class MaxoutDiscriminator(Discriminator):
 
     hidden: units of each maxout layer (default 240, 240); pieces: linear pieces per unit (5).
     input_dropout, dropout: drop probabilities on the input (0.2) and after each hidden layer (0.5).
+    init_std: 0 for PyTorch's initialisation; else linear weights N(0, init_std) and zero biases.
     """
 
     summary = "Maxout discriminator with dropout (Goodfellow et al. 2014): 240x5 -> 240x5 -> 1 logit"
 
     def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (240, 240),
-                 pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5):
+                 pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5, init_std: float = 0.0):
         super().__init__(data, num_classes)
         hidden, pieces = widths(hidden), whole_number("pieces", pieces, 1)
         # A drop probability of 1 would hide every input from the discriminator.
         input_dropout = number("input_dropout", input_dropout, at_least=0, below=1)
         dropout = number("dropout", dropout, at_least=0, below=1)
+        init_std = number("init_std", init_std, at_least=0)
         self.input_dropout = nn.Dropout(input_dropout)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
@@ -52,6 +54,7 @@ class MaxoutDiscriminator(Discriminator):
             width = units
         layers.append(nn.Linear(width, 1))
         self.net = nn.Sequential(*layers)
+        init_normal(self.net, init_std)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         x = self.input_dropout(x.flatten(1))

@@ -18,7 +18,7 @@ from ganzoo.zoo.arguments import flag, number, whole_number, widths
 from ganzoo.zoo.datakind import check_data_kind
 from ganzoo.zoo.latent import GaussianMixturePrior
 
-__all__ = ["MLPDiscriminator", "MLPGenerator", "widths", "with_labels"]
+__all__ = ["MLPDiscriminator", "MLPGenerator", "init_normal", "widths", "with_labels"]
 
 _ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU}
 
@@ -32,17 +32,30 @@ def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
     return torch.cat([x, F.one_hot(labels.long(), num_classes).to(x.dtype)], dim=1)
 
 
+def init_normal(module: nn.Module, std: float) -> None:
+    """Every linear layer's weights drawn from N(0, std), its biases zero (std 0: left as built)."""
+    if std == 0:
+        return
+    for m in module.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, 0.0, std)
+            nn.init.zeros_(m.bias)
+
+
 class MLPGenerator(Generator):
     """latent → hidden layers (LeakyReLU 0.2, BatchNorm after the first) → data shape.
 
     hidden: widths of the hidden layers (default 256, 512, 1024); an empty list: none.
     batchnorm: BatchNorm after every hidden layer but the first.
+    batchnorm_first: with ``batchnorm``, after the first hidden layer too (PacGAN's 2-D generator).
     activation: "leaky_relu" (slope 0.2) or "relu" (with He initialisation).
     output: "tanh" or "linear"; default tanh for bounded data (images), linear otherwise.
         "sigmoid" (bounded data only) is mapped to [-1, 1] as ``2 * sigmoid(x) - 1``.
     data_kind: "any", "points" or "images": refuse other data when built.
     latent_components: 0 for a standard-normal latent; else the number of components of a
         Gaussian-mixture latent prior (``ganzoo.zoo.latent``), each of std ``latent_std``.
+    init_std: 0 for PyTorch's initialisation (He's for ReLU); else linear weights N(0, init_std)
+        and zero biases.
     """
 
     summary = "MLP generator: latent -> 256 -> 512 -> 1024 -> data, LeakyReLU + BatchNorm"
@@ -59,10 +72,14 @@ class MLPGenerator(Generator):
         data_kind: str = "any",
         latent_components: int = 0,
         latent_std: float = 0.1,
+        batchnorm_first: bool = False,
+        init_std: float = 0.0,
     ):
         super().__init__(data, latent_dim, num_classes)
         check_data_kind(data, data_kind, "this MLP generator")
         hidden, batchnorm = widths(hidden), flag("batchnorm", batchnorm)
+        batchnorm_first = flag("batchnorm_first", batchnorm_first)
+        init_std = number("init_std", init_std, at_least=0)
         latent_components = whole_number("latent_components", latent_components, 0)
         latent_std = number("latent_std", latent_std, above=0)
         self.prior = None
@@ -83,7 +100,7 @@ class MLPGenerator(Generator):
             if activation == "relu":  # He initialisation: ReLU activations keep their scale with depth
                 nn.init.kaiming_normal_(layers[-1].weight, nonlinearity="relu")
                 nn.init.zeros_(layers[-1].bias)
-            if batchnorm and i > 0:
+            if batchnorm and (i > 0 or batchnorm_first):
                 layers.append(nn.BatchNorm1d(h))
             layers.append(_ACTIVATIONS[activation]())
             width = h
@@ -93,6 +110,7 @@ class MLPGenerator(Generator):
         elif output == "sigmoid":
             layers.append(nn.Sigmoid())
         self.net = nn.Sequential(*layers)
+        init_normal(self.net, init_std)
 
     def sample_latent(self, n, generator=None, device=None):
         if self.prior is None:

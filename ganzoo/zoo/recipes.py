@@ -34,6 +34,8 @@ R1 = _paper("Which Training Methods for GANs do actually Converge?", "Mescheder,
 DELIGAN = _paper("DeLiGAN: Generative Adversarial Networks for Diverse and Limited Data",
                  "Gurumurthy, Sarvadevabhatla, Babu", 2017, "1706.02071")
 CGAN = _paper("Conditional Generative Adversarial Nets", "Mirza, Osindero", 2014, "1411.1784")
+PACGAN = _paper("PacGAN: The power of two samples in generative adversarial networks",
+                "Lin, Khetan, Fanti, Oh", 2018, "1712.04086")
 
 _ADAM_DCGAN = {"optimizer": "adam", "lr": 2e-4, "betas": (0.5, 0.999), "d_steps": 1}
 _IMAGES = {"data": "digits", "latent_dim": 100, "batch_size": 64, "steps": 10_000}
@@ -207,3 +209,36 @@ cgan = ModelSpec(
     paper=CGAN,
     tags=("mlp", "conditional", "images"),
 )
+
+
+def _pacgan(pack: int, summary: str) -> ModelSpec:
+    """The 2-D set-up of PacGAN (Lin et al. 2018, sec. 5.1 and the released code): G four hidden
+    layers of 400 ReLU units with BatchNorm after each, a 2-D standard-normal latent; D three
+    maxout layers of 200 units x 5 pieces on ``pack`` concatenated samples, no dropout; weights
+    N(0, 0.02), biases 0; non-saturating loss; Adam 1e-4, betas (0.8, 0.999); both networks
+    updated simultaneously; batches of 100 packs; 400 epochs of 1 000 batches (400 000 steps)."""
+    name = "pacgan-gan-mlp" if pack == 1 else f"pacgan{pack}-mlp"
+    return ModelSpec(
+        name=name,
+        generator="mlp",
+        discriminator="maxout",
+        objective="non-saturating",
+        summary=summary,
+        generator_kwargs={"hidden": (400, 400, 400, 400), "batchnorm": True, "batchnorm_first": True,
+                          "activation": "relu", "init_std": 0.02, "data_kind": "points"},
+        discriminator_kwargs={"hidden": (200, 200, 200), "pieces": 5, "input_dropout": 0.0, "dropout": 0.0,
+                              "init_std": 0.02},
+        game="packed",
+        game_kwargs={"pack": pack, "update": "simultaneous"},
+        defaults={"data": "ring8", "latent_dim": 2, "batch_size": 100, "steps": 400_000, "optimizer": "adam",
+                  "lr": 1e-4, "betas": (0.8, 0.999), "d_steps": 1},
+        paper=PACGAN,
+        tags=("mlp", "2d", "maxout", "packing") if pack > 1 else ("mlp", "2d", "maxout", "baseline"),
+    )
+
+
+# The PacGAN protocol's four rows (Table 1): the same networks and budget, packing 1 to 4.
+pacgan_gan_mlp = _pacgan(1, summary="GAN baseline of the PacGAN 2-D protocol: G 400x4 BatchNorm ReLU, maxout D 200x5 x3")
+pacgan2_mlp = _pacgan(2, summary="PacGAN2 on 2-D points: D judges packs of 2 samples (batch_size counts packs)")
+pacgan3_mlp = _pacgan(3, summary="PacGAN3 on 2-D points: D judges packs of 3 samples (batch_size counts packs)")
+pacgan4_mlp = _pacgan(4, summary="PacGAN4 on 2-D points: D judges packs of 4 samples (batch_size counts packs)")
