@@ -34,3 +34,12 @@ def test_suite_tables_cover_every_suite_and_the_targets():
     titles = [t.title for t in tables.suite_tables(document())]
     assert titles[-1] == "targets" and any(t.startswith("train") for t in titles)
     assert any(t.startswith("startup") for t in titles)
+
+
+def test_the_train_suites_precision_and_compile_rows_get_their_own_table():
+    doc = document()
+    timing = {"median_s": 0.5, "p25_s": 0.4, "p75_s": 0.6, "samples": 3, "inner": 1}
+    doc["suites"]["train"]["speed"] = [
+        {"model": "dcgan", "data": "digits", "contender": "bf16", **timing, "images_per_s": 128.0, "vs_fp32": 1.5}]
+    table = next(t for t in tables.suite_tables(doc) if t.title.startswith("train: precision and compile"))
+    assert table.rows == [["dcgan", "digits", "bf16", "500 ms", "400 ms – 600 ms", "128", "1.50×"]]

@@ -55,6 +55,17 @@ def train_table(suite: dict) -> Table:
     return table
 
 
+def train_speed_table(suite: dict) -> Table:
+    table = Table("train: precision and compile against eager fp32, images per second",
+                  ["model", "data", "contender", "step (median)", "p25–p75", "images/s", "vs fp32"],
+                  note="Interleaved in one process, after warm-up steps (which include compiling).")
+    for row in suite["speed"]:
+        table.rows.append([row["model"], row["data"], row["contender"], fmt.seconds(row["median_s"]),
+                           f"{fmt.seconds(row['p25_s'])} – {fmt.seconds(row['p75_s'])}",
+                           fmt.number(row["images_per_s"]), fmt.ratio(row["vs_fp32"])])
+    return table
+
+
 def startup_table(suite: dict) -> Table:
     table = Table("startup: wall time in fresh processes", ["command", "median", "p25–p75", "samples"],
                   note=f"Target for the CLI commands: under {fmt.seconds(suite.get('target_s', 0.3))}.")
@@ -97,6 +108,8 @@ def suite_tables(doc: dict) -> list[Table]:
         tables += loss_tables(suites["loss"])
     if "train" in suites:
         tables.append(train_table(suites["train"]))
+        if suites["train"].get("speed"):
+            tables.append(train_speed_table(suites["train"]))
     if "startup" in suites:
         tables.append(startup_table(suites["startup"]))
     if suites.get("threads", {}).get("rows"):

@@ -1,5 +1,7 @@
 """The train suite: ``vanilla-mlp``'s step through ganzoo's trainer against the same step
-written by hand (``plain_loop.py``), on the embedded digits and on ring8.
+written by hand (``plain_loop.py``), on the embedded digits and on ring8; and ``speed``:
+``dcgan``'s step in bf16, fp16 and compile+bf16 (these two on CUDA only) and compiled, against
+eager fp32, in images per second.
 
 Step times are measured in one process, interleaved (blocks of trainer steps alternate
 with blocks of plain steps), after warm-up steps for both. Peak memory is measured in a
@@ -14,6 +16,9 @@ from ganzoo.bench.timing import interleaved_cpu
 
 MODEL = "vanilla-mlp"
 DATASETS = ("digits", "ring8")
+SPEED_MODEL, SPEED_DATA = "dcgan", "digits"
+#: quick mode: smaller networks (the check is that every contender runs, not how fast)
+QUICK_SPEED = {"generator.width": 8, "discriminator.width": 8}
 
 
 def overrides(data: str, device: str) -> dict:
@@ -57,11 +62,42 @@ def time_steps(data: str, device: str, quick: bool) -> dict:
                                min_sample_s=0.02 if quick else 0.1)
 
 
+def speed_contenders(device: str) -> dict[str, dict]:
+    """Name → settings of each precision and compile contender; "fp32" is eager float32."""
+    contenders = {"fp32": {}, "bf16": {"precision": "bf16"}, "compile": {"compile": True}}
+    if device == "cuda":
+        contenders.update({"fp16": {"precision": "fp16"}, "compile+bf16": {"compile": True, "precision": "bf16"}})
+    return contenders
+
+
+def time_speed(device: str, quick: bool) -> list[dict]:
+    """One row per contender of :func:`speed_contenders`: step time (interleaved, after warm-up
+    steps, which include compiling), images per second and the speed-up over fp32."""
+    from ganzoo.train import start_run
+
+    settings = {"data": SPEED_DATA, "device": device, "seed": 0, **(QUICK_SPEED if quick else {})}
+    contenders = speed_contenders(device)
+    with tempfile.TemporaryDirectory(prefix="ganzoo-bench-") as out:
+        trainers = {name: start_run(SPEED_MODEL, f"{out}/{name.replace('+', '-')}", {**settings, **extra},
+                                    progress=False)
+                    for name, extra in contenders.items()}
+        fns = {name: _synced(trainer.train_step, device) for name, trainer in trainers.items()}
+        stats = interleaved_cpu(fns, reps=3 if quick else 21, warmup=3 if quick else 10,
+                                min_sample_s=0.02 if quick else 0.2)
+    batch = trainers["fp32"].config.batch_size
+    return [{"model": SPEED_MODEL, "data": SPEED_DATA, "contender": name,
+             "precision": trainers[name].config.precision, "compile": trainers[name].config.compile,
+             "batch_size": batch, **stats[name].to_dict(), "images_per_s": batch / stats[name].median,
+             "vs_fp32": stats["fp32"].median / stats[name].median}
+            for name in contenders]
+
+
 def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
-    """{"rows": [...]}: one row per dataset and contender, with step time and peak memory."""
+    """{"rows": [...], "speed": [...]}: one row per dataset and contender, with step time and peak
+    memory; and the precision and compile contenders (:func:`time_speed`)."""
     from ganzoo.bench.memory import peak_memory
 
-    rows, total = [], 2 * len(DATASETS)
+    rows, total = [], 2 * len(DATASETS) + 1
     for i, data in enumerate(DATASETS):
         if progress:
             progress(2 * i, total, f"{MODEL} on {data}: step time, interleaved")
@@ -72,4 +108,6 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
             # a quick run probes memory on the first dataset only: each probe starts a process
             memory = {} if quick and i else peak_memory(impl, data, device, steps=3 if quick else 20)
             rows.append({"model": MODEL, "data": data, "impl": impl, **stats[impl].to_dict(), **memory})
-    return {"rows": rows}
+    if progress:
+        progress(total - 1, total, f"{SPEED_MODEL} on {SPEED_DATA}: {', '.join(speed_contenders(device))}")
+    return {"rows": rows, "speed": time_speed(device, quick)}

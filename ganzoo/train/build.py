@@ -26,6 +26,7 @@ from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
 from ganzoo.errors import ConfigError, PluginError, UnknownNameError
 from ganzoo.train.config import TrainConfig, apply_overrides
+from ganzoo.train.precision import check_supported
 
 PARTS = ("game", "generator", "discriminator", "objective")
 #: what the trainer passes to a network's constructor, by kind (besides the role's settings)
@@ -208,6 +209,7 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     pinned: the ``components`` a run's ``config.json`` recorded; they are built again.
     dataset: the data, already at hand (see :mod:`ganzoo.train.rundata`); else loaded.
     """
+    check_supported(config.precision, device)
     spec, model = (spec, None) if spec is not None else _recipe(config.model, pinned)
     names = _component_names(spec, model, pinned)
     data, registered = _data_name(config, spec, model, pinned)

@@ -55,6 +55,11 @@ class TrainConfig:
     #: CPU threads for torch. 0 (the default): the cores idle when the run starts, recorded
     #: in config.json so a resume keeps it; pin a number for bit-identical runs across loads.
     threads: int = 0
+    #: the networks' arithmetic: fp32, bf16 (autocast) or fp16 (autocast and loss scaling);
+    #: weights, optimizer states and losses stay float32 in each, so a resume may change it
+    precision: str = "fp32"
+    #: run the generator and discriminator under torch.compile (the first steps compile them)
+    compile: bool = False
     data_dir: str | None = None
     download: bool = False
     #: where rows and sample grids go besides metrics.jsonl (always written): comma-separated
@@ -98,6 +103,8 @@ class TrainConfig:
             (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
             (self.lr_decay in ("none", "linear"), "lr_decay must be none or linear"),
+            (self.precision in ("fp32", "bf16", "fp16"),
+             f"precision must be fp32, bf16 or fp16 (got {self.precision!r})"),
             (len(self.betas) == 2, "betas takes two numbers, e.g. betas=0.5,0.999"),
             (all(0.0 <= b < 1.0 for b in self.betas),
              f"betas must both lie in [0, 1), e.g. betas=0.5,0.999 (got {','.join(map(str, self.betas))})"),

@@ -20,6 +20,7 @@ from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
 from ganzoo.train.loggers import RunLoggers
+from ganzoo.train.precision import Precision, compiled_networks
 from ganzoo.train.progress import Progress, training_progress
 from ganzoo.train.rundir import RunDir
 from ganzoo.train.step import StepContext
@@ -74,6 +75,9 @@ class Trainer:
         #: by name, as the game groups the parameters (default: one per role)
         self.optimizers = {name: make_optimizer(config, params, self._base_lr(name))
                            for name, params in self.game.parameter_groups(self.networks).items()}
+        #: autocast and fp16 loss scalers of the game's phases (config.precision)
+        self.precision = Precision(config.precision, device)
+        self.precision.prepare(self.networks)
         self.ema: nn.Module | None = None
         if config.ema > 0:
             self.ema = copy.deepcopy(self.G).requires_grad_(False)
@@ -92,8 +96,10 @@ class Trainer:
         self._abort_after_save = False
         self._saved_step: int | None = None
         self._stat_keys: list[str] | None = None
-        self.context = StepContext(self.networks, self.optimizers, self.objective, config, device, parts.dataset,
-                                   self.data_rng, self.latent_rng, self.conditional)
+        # the game runs compiled modules (config.compile); checkpoints, EMA and samples the eager ones
+        self.context = StepContext(compiled_networks(self.networks, config.compile), self.optimizers, self.objective,
+                                   config, device, parts.dataset, self.data_rng, self.latent_rng, self.conditional,
+                                   precision=self.precision)
 
     @property
     def opt_g(self) -> torch.optim.Optimizer | None:
@@ -299,6 +305,8 @@ class Trainer:
             flat, optim_meta[key] = checkpoint.optimizer_to_flat(optimizer, f"optim.{key}")
             tensors.update(flat)
         meta = {"elapsed": self.elapsed, "optim": optim_meta, "config": self.config.to_dict()}
+        if self.precision.scalers:
+            meta["scalers"] = self.precision.state()  # fp16's loss scales: plain numbers
         self._saving = True
         try:
             path = checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
@@ -324,6 +332,7 @@ class Trainer:
             for name, optimizer in self.optimizers.items():
                 key = _optimizer_key(name)
                 checkpoint.optimizer_from_flat(optimizer, f"optim.{key}", tensors, meta["optim"][key])
+            self.precision.load_state(meta.get("scalers", {}))
             torch.set_rng_state(tensors["rng.torch"])
             self.data_rng.set_state(tensors["rng.data"])
             self.latent_rng.set_state(tensors["rng.latent"])

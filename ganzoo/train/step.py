@@ -18,6 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo.api import Objective
+from ganzoo.train.precision import HALF, Precision
 
 
 class Phase:
@@ -29,13 +30,25 @@ class Phase:
         self.context = context
         self.names = names
         self.optimizers = [context.optimizers[n] for n in names]
+        #: the fp16 loss scaler of this phase (None in fp32 and bf16)
+        self.scaler = context.precision.scaler("+".join(names)) if context.precision is not None else None
 
     def backward(self, loss: Tensor) -> None:
-        loss.backward()
+        if loss.dtype in HALF:  # a game's own half-precision loss: its gradients start in float32
+            loss = loss.float()
+        (loss if self.scaler is None else self.scaler.scale(loss)).backward()
 
     def _finish(self) -> None:
+        if self.scaler is None:
+            for optimizer in self.optimizers:
+                optimizer.step()
+            return
+        # fp16: true gradients first, then a step only where they are all finite, then the new scale
         for optimizer in self.optimizers:
-            optimizer.step()
+            self.scaler.unscale_(optimizer)
+        for optimizer in self.optimizers:
+            self.scaler.step(optimizer)
+        self.scaler.update()
 
 
 @dataclass
@@ -53,6 +66,8 @@ class StepContext:
     latent_rng: torch.Generator
     conditional: bool
     step: int = 0
+    #: autocast and fp16 loss scaling of the phases (None: float32, as before precisions existed)
+    precision: Precision | None = None
     #: named phases run so far in this step, in order (for tests and for games that ask)
     phases: list[str] = field(default_factory=list)
 
@@ -79,5 +94,6 @@ class StepContext:
         for optimizer in phase.optimizers:
             optimizer.zero_grad(set_to_none=True)
         self.phases.append("+".join(names))
-        yield phase
+        with self.precision.autocast() if self.precision is not None else contextlib.nullcontext():
+            yield phase
         phase._finish()

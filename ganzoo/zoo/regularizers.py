@@ -13,10 +13,15 @@ from torch import Tensor, nn
 
 
 def _input_gradients(discriminator: nn.Module, x: Tensor, labels: Tensor | None) -> Tensor:
-    """d(sum of logits)/dx per sample, flattened to ``(n, features)``, kept in the graph."""
+    """d(sum of logits)/dx per sample, flattened to ``(n, features)``, kept in the graph.
+
+    In float32 and eagerly under any ``precision`` and ``compile`` setting: fp16's range would
+    flush small input gradients to zero, and torch.compile has no double backward."""
+    discriminator = getattr(discriminator, "_orig_mod", discriminator)  # the module torch.compile wraps
     x = x.detach().requires_grad_(True)
-    logits = discriminator(x) if labels is None else discriminator(x, labels)
-    (grad,) = torch.autograd.grad(logits.sum(), x, create_graph=True)
+    with torch.autocast(x.device.type, enabled=False):  # a backward that builds a graph is autocast too
+        logits = discriminator(x) if labels is None else discriminator(x, labels)
+        (grad,) = torch.autograd.grad(logits.sum(), x, create_graph=True)
     return grad.flatten(1)
 
 
