@@ -45,8 +45,15 @@ class Alternating(Game):
                 d_loss = d_loss + 0.0 * penalty.detach()
 
         with ctx.phase("generator") as phase:
-            fake_logits_g = D(fake, labels)
-            real_logits_g = D(real, labels).detach() if objective.needs_real_logits else None
+            critic = self.generator_critic(ctx)
+            fake_logits_g = critic(fake, labels)
+            real_logits_g = critic(real, labels).detach() if objective.needs_real_logits else None
             g_loss = objective.generator_loss(fake_logits_g, real_logits_g)
             phase.backward(g_loss)
         return {"d_loss": d_loss.detach(), "g_loss": g_loss.detach(), **mean_probabilities(real_logits, fake_logits)}
+
+    def generator_critic(self, ctx):
+        """The discriminator the generator's loss is taken against, called as ``critic(x, labels)``
+        inside the generator's phase: here D as its last update left it (the unrolled game looks
+        further ahead)."""
+        return ctx.networks["discriminator"]

@@ -242,3 +242,28 @@ pacgan_gan_mlp = _pacgan(1, summary="GAN baseline of the PacGAN 2-D protocol: G 
 pacgan2_mlp = _pacgan(2, summary="PacGAN2 on 2-D points: D judges packs of 2 samples (batch_size counts packs)")
 pacgan3_mlp = _pacgan(3, summary="PacGAN3 on 2-D points: D judges packs of 3 samples (batch_size counts packs)")
 pacgan4_mlp = _pacgan(4, summary="PacGAN4 on 2-D points: D judges packs of 4 samples (batch_size counts packs)")
+
+
+METZ = _paper("Unrolled Generative Adversarial Networks", "Metz, Poole, Pfau, Sohl-Dickstein", 2017, "1611.02163")
+
+# Unrolled GAN's 2-D set-up (Metz et al. 2017, appendix A): G two hidden layers of 128 ReLU units
+# and a linear output, D one hidden layer of 128, a 256-D latent, the minimax loss, Adam 1e-4 with
+# beta1 0.5 for both, one D then one G update a step; batch 512, 25 000 steps and 5 unrolled steps
+# from the released notebook (the paper's figures also show 10: --set game.unroll=10). Departures:
+# ganzoo's initialisation (He's for G's ReLU layers; the paper: orthogonal, gain 0.8), D's
+# LeakyReLU 0.2 (the paper: ReLU) and no input scaling by 1/4 (ring8 already lies within [-1, 1]).
+unrolled_gan_mlp = ModelSpec(
+    name="unrolled-gan-mlp",
+    generator="mlp",
+    discriminator="mlp",
+    objective="minimax",
+    summary="Unrolled GAN on 2-D points: G 128x2 ReLU, D 128, minimax loss, Adam 1e-4, 5 unrolled D updates",
+    generator_kwargs={"hidden": (128, 128), "batchnorm": False, "activation": "relu", "data_kind": "points"},
+    discriminator_kwargs={"hidden": (128,), "data_kind": "points"},
+    game="unrolled",
+    game_kwargs={"unroll": 5},
+    defaults={"data": "ring8", "latent_dim": 256, "batch_size": 512, "steps": 25_000, "optimizer": "adam",
+              "lr": 1e-4, "betas": (0.5, 0.999), "d_steps": 1},
+    paper=METZ,
+    tags=("mlp", "2d", "unrolled"),
+)
