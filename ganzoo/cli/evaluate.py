@@ -16,7 +16,8 @@ EVAL_FORMAT = "ganzoo-eval-1"
 @click.command("eval")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--n", "n", type=click.IntRange(min=2),
-              help="Samples to draw [default: the protocol's, 2500 for 2-D mixtures, 10000 otherwise].")
+              help="Samples to draw [default: the protocol's, 2500 for 2-D mixtures, 26000 for stacked digits, "
+                   "10000 otherwise].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
 @click.option("--checkpoint", help="Checkpoint step to evaluate [default: latest].")
 @click.option("--data", shell_complete=complete_data,
@@ -30,6 +31,7 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
 
     \b
     2-D mixtures (ring8, grid25): modes captured, high-quality %, reverse KL (PacGAN protocol).
+    Stacked digits: the 1 000 modes the digits classifier finds in the channels, KL to uniform.
     Other data: Parzen-window log-likelihood (Goodfellow et al. 2014) against real data's.
     Labelled images, also: FID/KID in the features of a classifier ganzoo trains and caches
     ($GANZOO_CACHE/classifiers), and the label histogram of the samples. Inception FID only
@@ -70,6 +72,10 @@ def _fmt(value, spec: str = ".4g") -> str:
     return "n/a" if value is None else format(value, spec)
 
 
+def _classifier(scores: dict) -> str:
+    return f"sha256 {scores['weights_sha256'][:12]}…, test accuracy {_fmt(scores['test_accuracy'], '.3f')}"
+
+
 def table_rows(report: dict) -> list[tuple[str, str]]:
     """(metric, value) rows for the printed table."""
     rows = [("data", str(report.get("data"))), ("step", str(report.get("step"))),
@@ -80,6 +86,11 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
                  ("high quality", f"{100 * m['high_quality']:.1f} %"),
                  ("reverse KL", _fmt(m["reverse_kl"], ".4f")),
                  ("spread (data = 1)", _fmt(m.get("spread"), ".3f"))]
+    if "stacked_modes" in report:
+        s = report["stacked_modes"]
+        rows += [("stacked modes", f"{s['covered']} / {s['total']}"),
+                 ("mode KL to uniform", _fmt(s["kl_to_uniform"], ".4f")),
+                 ("digit classifier", _classifier(s))]
     if "parzen" in report:
         for key, label in (("parzen", "Parzen log-lik."), ("parzen_reference", "  real data (ceiling)")):
             p = report[key]
@@ -92,7 +103,7 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
                  ("classifier KID", f"{_fmt(c['kid'])} ± {_fmt(c['kid_std'])}  (held-out real: {_fmt(c['reference_kid'])})"),
                  ("labels covered", f"{labels['covered']} / {labels['total']}"),
                  ("label KL to uniform", _fmt(labels["kl_to_uniform"], ".4f")),
-                 ("classifier", f"sha256 {c['weights_sha256'][:12]}…, test accuracy {_fmt(c['test_accuracy'], '.3f')}")]
+                 ("classifier", _classifier(c))]
     if "inception" in report:
         i = report["inception"]
         rows += [("Inception FID", f"{_fmt(i['fid'])}  (held-out real: {_fmt(i['reference_fid'])})"),

@@ -1,6 +1,8 @@
 """Choose and compute the metrics that apply to a generator's dataset.
 
 - Data with known ``modes`` (ring8, grid25): the PacGAN/VEEGAN mode-coverage protocol.
+- Stacked digits (a dataset with a ``channel_dataset``): the Stacked MNIST protocol, the
+  1 000 modes the digits classifier finds in the channels and their KL to uniform.
 - Any other data: the Goodfellow et al. 2014 Parzen-window log-likelihood, beside the same
   estimate with real training samples in place of generated ones (the ceiling).
 - Labelled images, in addition: FID and KID in the feature space of ganzoo's classifier and
@@ -17,7 +19,7 @@ import numpy as np
 import torch
 
 from ganzoo.data.base import Dataset
-from ganzoo.metrics import classifier, histogram, modes, parzen
+from ganzoo.metrics import classifier, histogram, modes, parzen, stacked
 from ganzoo.sampling import sample
 
 #: real training samples held out to choose the Parzen width
@@ -26,15 +28,20 @@ _REAL_SEED = 20_141_406  # fixed: every run of a dataset is compared with the sa
 
 
 def protocol_for(dataset: Dataset) -> str:
-    """``"modes"`` for data with known modes, ``"images"`` for images, ``"parzen"`` otherwise."""
+    """``"modes"`` for data with known modes, ``"stacked"`` for images stacked from a labelled
+    one-channel dataset, ``"images"`` for other images, ``"parzen"`` otherwise."""
     if dataset.modes is not None and dataset.mode_std is not None:
         return "modes"
+    if callable(getattr(dataset, "channel_dataset", None)):
+        return "stacked"
     return "images" if dataset.info.is_image else "parzen"
 
 
 def default_samples(dataset: Dataset) -> int:
-    """How many samples the dataset's protocol draws: 2 500 for modes, 10 000 for Parzen."""
-    return modes.PROTOCOL_SAMPLES if protocol_for(dataset) == "modes" else parzen.PROTOCOL_SAMPLES
+    """How many samples the dataset's protocol draws: 2 500 for modes, 26 000 for stacked
+    digits, 10 000 for Parzen."""
+    counts = {"modes": modes.PROTOCOL_SAMPLES, "stacked": stacked.PROTOCOL_SAMPLES}
+    return counts.get(protocol_for(dataset), parzen.PROTOCOL_SAMPLES)
 
 
 def real_samples(dataset: Dataset, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +67,7 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
     """Draw ``n`` samples (default: the protocol's number) with ``seed`` and score them.
 
     Returns a JSON-ready dict: ``protocol``, ``n``, ``seed`` and one entry per metric
-    (``mode_coverage``; ``parzen`` and ``parzen_reference``; ``classifier``; ``inception``
+    (``mode_coverage``; ``stacked_modes``; ``parzen`` and ``parzen_reference``; ``classifier``; ``inception``
     when a ``feature_network`` from :func:`ganzoo.metrics.inception.load_feature_network` is
     given, for images). Undefined values (nan) are ``None``. ``cache`` overrides the
     classifier cache directory; ``with_classifier=False`` skips the classifier's scores (the
@@ -75,6 +82,11 @@ def evaluate(generator: torch.nn.Module, dataset: Dataset, n: int | None = None,
     if protocol == "modes":
         centres = dataset.to_data_space(dataset.modes).numpy()
         result["mode_coverage"] = modes.mode_coverage(fake, centres, dataset.mode_std)
+        return to_json(result)
+    if protocol == "stacked":
+        if with_classifier:
+            digits = classifier.get_classifier(dataset.channel_dataset(), cache, progress=progress)
+            result["stacked_modes"] = stacked.stacked_modes(fake, digits, progress=progress)
         return to_json(result)
 
     validation, real = real_samples(dataset, n)
