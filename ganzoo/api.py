@@ -147,6 +147,10 @@ class Game:
     roles: role -> kind of network (``generator``, ``discriminator``, ``encoder``, …).
         Every game has a generator (it draws the samples) and a discriminator; a recipe
         names the networks of any further roles in ``ModelSpec.networks``.
+
+    The trainer builds a game from its settings (``ModelSpec.game_kwargs``, ``--set
+    game.<arg>``); one whose ``__init__`` takes ``latent_dim`` is also given the run's
+    (to build a discriminator for (sample, latent) pairs in ``network_data``).
     """
 
     roles: dict[str, str] = {"generator": "generator", "discriminator": "discriminator"}

@@ -9,6 +9,7 @@ whatever was installed since.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 import platform
 import time
@@ -228,7 +229,7 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     origins.update({part: registry.origin(kinds[part], name) for part, name in names.items()})
     if registered:
         origins["dataset"] = registry.origin("dataset", data)
-    game = _construct("game", names["game"], config.game, {})
+    game = _construct("game", names["game"], config.game, _game_supplied(registry.get("game", names["game"]), config))
     torch.manual_seed(config.seed)
     networks = {}
     # generator first, then discriminator (the order they draw their initial weights), then the rest
@@ -245,6 +246,16 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     networks = {role: net.to(device) for role, net in networks.items()}
     return Components(spec, dataset, networks["generator"], networks["discriminator"], objective, origins,
                       game, networks)
+
+
+def _game_supplied(cls: type, config: TrainConfig) -> dict[str, Any]:
+    """The run's ``latent_dim``, for a game whose constructor takes one (to build a network for
+    (sample, latent) pairs); a user cannot set it as ``game.latent_dim``."""
+    try:
+        takes = "latent_dim" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):  # no signature to read: it takes nothing of ours
+        takes = False
+    return {"latent_dim": config.latent_dim} if takes else {}
 
 
 def _data_name(config: TrainConfig, spec: ModelSpec, model: str | None,

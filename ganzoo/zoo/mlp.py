@@ -1,4 +1,5 @@
-"""Fully connected generator and discriminator, sized from the data's shape.
+"""Fully connected generator and discriminator, sized from the data's shape (the encoder of
+the same kind is in ``ganzoo.zoo.encoders``).
 
 They flatten images and reshape outputs, so the same networks serve 2-D points and
 small images. With ``num_classes > 0`` both are conditioned by concatenating a
@@ -18,9 +19,28 @@ from ganzoo.zoo.arguments import flag, number, whole_number, widths
 from ganzoo.zoo.datakind import check_data_kind
 from ganzoo.zoo.latent import GaussianMixturePrior
 
-__all__ = ["MLPDiscriminator", "MLPGenerator", "init_normal", "widths", "with_labels"]
+__all__ = ["MLPDiscriminator", "MLPGenerator", "activation_layers", "dense_layers", "init_normal", "widths",
+           "with_labels"]
 
 _ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU}
+
+
+def activation_layers(name: str):
+    """What builds the activation layers ``name`` names: "leaky_relu" (slope 0.2) or "relu"."""
+    if not isinstance(name, str) or name not in _ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(_ACTIVATIONS)}, got {name!r}")
+    return _ACTIVATIONS[name]
+
+
+def dense_layers(width: int, hidden: list[int], out: int, make_activation, wrap=lambda layer: layer) -> nn.Sequential:
+    """``width`` inputs → each hidden width (a linear layer, ``wrap``-ped, then an activation) → ``out``
+    outputs of a last linear layer, ``wrap``-ped too (e.g. in spectral normalisation)."""
+    layers: list[nn.Module] = []
+    for h in hidden:
+        layers += [wrap(nn.Linear(width, h)), make_activation()]
+        width = h
+    layers.append(wrap(nn.Linear(width, out)))
+    return nn.Sequential(*layers)
 
 
 def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
@@ -90,8 +110,7 @@ class MLPGenerator(Generator):
             raise ValueError(f"output must be 'tanh', 'linear' or 'sigmoid', got {output!r}")
         if output == "sigmoid" and not data.bounded:
             raise ValueError("a sigmoid output needs bounded data (images in [-1, 1]); use output=linear")
-        if not isinstance(activation, str) or activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(_ACTIVATIONS)}, got {activation!r}")
+        make_activation = activation_layers(activation)
         self.output = output
         layers: list[nn.Module] = []
         width = self.latent_dim + self.num_classes
@@ -102,7 +121,7 @@ class MLPGenerator(Generator):
                 nn.init.zeros_(layers[-1].bias)
             if batchnorm and (i > 0 or batchnorm_first):
                 layers.append(nn.BatchNorm1d(h))
-            layers.append(_ACTIVATIONS[activation]())
+            layers.append(make_activation())
             width = h
         layers.append(nn.Linear(width, data.numel))
         if output == "tanh":
@@ -125,9 +144,10 @@ class MLPGenerator(Generator):
 
 
 class MLPDiscriminator(Discriminator):
-    """data → hidden layers (LeakyReLU 0.2) → one logit per sample.
+    """data → hidden layers (LeakyReLU 0.2, or ReLU) → one logit per sample.
 
     hidden: widths of the hidden layers (default 512, 256); an empty list: none.
+    activation: "leaky_relu" (slope 0.2) or "relu" (the VEEGAN and Unrolled GAN 2-D set-ups).
     spectral_norm: constrain every linear layer's spectral norm to 1 (Miyato et al. 2018).
     data_kind: "any", "points" or "images": refuse other data when built.
     """
@@ -141,18 +161,13 @@ class MLPDiscriminator(Discriminator):
         hidden: int | Sequence[int] = (512, 256),
         spectral_norm: bool = False,
         data_kind: str = "any",
+        activation: str = "leaky_relu",
     ):
         super().__init__(data, num_classes)
         check_data_kind(data, data_kind, "this MLP discriminator")
-        hidden = widths(hidden)
+        hidden, make_activation = widths(hidden), activation_layers(activation)
         norm = nn.utils.parametrizations.spectral_norm if flag("spectral_norm", spectral_norm) else (lambda m: m)
-        layers: list[nn.Module] = []
-        width = data.numel + self.num_classes
-        for h in hidden:
-            layers += [norm(nn.Linear(width, h)), nn.LeakyReLU(0.2)]
-            width = h
-        layers.append(norm(nn.Linear(width, 1)))
-        self.net = nn.Sequential(*layers)
+        self.net = dense_layers(data.numel + self.num_classes, hidden, 1, make_activation, norm)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         return self.net(with_labels(x.flatten(1), labels, self.num_classes)).squeeze(1)

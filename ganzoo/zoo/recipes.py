@@ -267,3 +267,69 @@ unrolled_gan_mlp = ModelSpec(
     paper=METZ,
     tags=("mlp", "2d", "unrolled"),
 )
+
+
+ALI = _paper("Adversarially Learned Inference",
+             "Dumoulin, Belghazi, Poole, Mastropietro, Lamb, Arjovsky, Courville", 2017, "1606.00704")
+VEEGAN = _paper("VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning",
+                "Srivastava, Valkov, Russell, Gutmann, Sutton", 2017, "1705.07761")
+
+# The VEEGAN protocol's 2-D set-up, shared by its rows (Srivastava et al. 2017, sec. 5.1, and the
+# released notebook VEEGAN_2D_RING.ipynb): G two hidden layers of 128 ReLU units and a linear
+# output on a 254-D standard-normal latent; D one hidden layer of 128 ReLU units; the inverse
+# network (ALI's encoder, VEEGAN's reconstructor) two hidden layers of 128 ReLU units and a linear
+# output; the non-saturating (binary cross-entropy) loss for D; Adam 1e-3, betas (0.5, 0.999), for
+# every network; batches of 500; 100 epochs of 1 000 batches (100 000 steps); both sides updated
+# simultaneously. Departures: PyTorch's initialisation (He's in G's ReLU layers; the notebook:
+# TF-slim's Glorot uniform), and the notebook's generator takes one more noise input that nothing
+# reconstructs (left out). A game that reuses this set-up takes the networks' settings from here;
+# "inverse" is the settings of an encoder role.
+_VEEGAN_MLP = {
+    "generator": {"hidden": (128, 128), "batchnorm": False, "activation": "relu", "data_kind": "points"},
+    "discriminator": {"hidden": (128,), "activation": "relu", "data_kind": "points"},
+    "inverse": {"hidden": (128, 128), "activation": "relu", "data_kind": "points"},
+    "defaults": {"data": "ring8", "latent_dim": 254, "batch_size": 500, "steps": 100_000, "optimizer": "adam",
+                 "lr": 1e-3, "betas": (0.5, 0.999), "d_steps": 1},
+}
+
+
+def _veegan_protocol(name: str, *, summary: str, paper: dict[str, Any], tags: tuple[str, ...], game: str,
+                     game_kwargs: dict[str, Any], inverse: str | None = None) -> ModelSpec:
+    """A recipe of the VEEGAN 2-D protocol playing ``game``; ``inverse``: the role of its encoder, if any."""
+    return ModelSpec(
+        name=name,
+        generator="mlp",
+        discriminator="mlp",
+        objective="non-saturating",
+        summary=summary,
+        generator_kwargs=dict(_VEEGAN_MLP["generator"]),
+        discriminator_kwargs=dict(_VEEGAN_MLP["discriminator"]),
+        game=game,
+        game_kwargs=dict(game_kwargs),
+        networks={inverse: "mlp"} if inverse else {},
+        network_kwargs={inverse: dict(_VEEGAN_MLP["inverse"])} if inverse else {},
+        defaults=dict(_VEEGAN_MLP["defaults"]),
+        paper=paper,
+        tags=("mlp", "2d", "veegan-protocol", *tags),
+    )
+
+
+# The protocol's GAN baseline: the packed game with packs of one is the plain GAN, updated simultaneously.
+veegan_gan_mlp = _veegan_protocol(
+    "veegan-gan-mlp", paper=VEEGAN, tags=("baseline",), game="packed",
+    game_kwargs={"pack": 1, "update": "simultaneous"},
+    summary="GAN baseline of the VEEGAN 2-D protocol: G 128x2 ReLU on a 254-D latent, D 128 ReLU, Adam 1e-3",
+)
+# ALI/BiGAN as the VEEGAN protocol trains it (its Table 1's ALI row): the protocol's networks, a
+# deterministic encoder, G and E minimising D's loss with the labels swapped (ganzoo.zoo.joint).
+ali_mlp = _veegan_protocol(
+    "ali-mlp", paper=ALI, tags=("encoder", "bigan"), game="ali", game_kwargs={"update": "simultaneous"},
+    inverse="encoder",
+    summary="ALI/BiGAN on 2-D points (VEEGAN protocol): encoder 128x2, D on (x, z) pairs, G 128x2, 254-D latent",
+)
+veegan_mlp = _veegan_protocol(
+    "veegan-mlp", paper=VEEGAN, tags=("encoder", "reconstructor"), game="veegan",
+    game_kwargs={"update": "simultaneous", "reconstruction_weight": 1.0, "reconstructor_std": 1.0},
+    inverse="reconstructor",
+    summary="VEEGAN on 2-D points: reconstructor 128x2, D on (x, z) pairs, G/F minimise D's KL estimate + l2 of z",
+)
