@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ganzoo import interrupts
 from ganzoo.cli.completion import complete_data, complete_model
 from ganzoo.errors import ConfigError, GanzooError
 
@@ -48,6 +49,7 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
       ganzoo train vanilla-mlp --data ring8 --steps 3000 --seed 1 --out runs/ring
       ganzoo train --resume runs/ring --steps 6000
     """
+    interrupts.import_numpy_before_torch()
     from ganzoo.train import resume_run, start_run
     from ganzoo.train.config import parse_assignments
     from ganzoo.train.progress import Progress
@@ -74,6 +76,7 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
         click.echo(f"Training {cfg.model} on {cfg.data} for {cfg.steps} steps on {trainer.device} -> {out}", err=True)
 
     path = trainer.run.path
+    interrupts.check()  # a Ctrl-C while starting up that something swallowed: do not start training
     try:
         status = trainer.fit()
     except KeyboardInterrupt:  # a second stop signal: no time to save
@@ -114,6 +117,7 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
     if suffix == ".png" and n > PNG_LIMIT:
         raise ConfigError(f"a picture shows at most {PNG_LIMIT} samples (--n {n}); write more to a .npy file")
 
+    interrupts.import_numpy_before_torch()
     from ganzoo import fileio, sampling, viz
     from ganzoo.train.rundata import RecordedData
 

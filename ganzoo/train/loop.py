@@ -15,6 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import fileio, viz
+from ganzoo.interrupts import STOP_SIGNALS, Interrupted
 from ganzoo.errors import RunDirError, TrainingDiverged, out_of_memory_error
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
@@ -29,8 +30,6 @@ from ganzoo.train.step import StepContext
 GRID_SIZE = 64
 SCATTER_SIZE = 1000
 _SAMPLE_SEED_OFFSET = 7_919  # the fixed noise never shares a stream with training
-#: signals that stop a run cleanly: Ctrl-C, a scheduler's stop, a closed terminal (no SIGHUP on Windows)
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def memory_advice(config: TrainConfig) -> str:
@@ -153,15 +152,15 @@ class Trainer:
 
     def fit(self) -> str:
         cfg = self.config
-        self.run.acquire()  # held while training; released when fit returns
-        self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
         sums: Tensor | None = None  # the game's scalars summed since the last log, in self._stat_keys' order
         count = 0
-        restore_handlers = self._catch_stop_signals()
-        start = time.perf_counter() - self.elapsed
-        if self.progress:
-            self.progress.start(self.step, cfg.steps)
+        restore_handlers = self._catch_stop_signals()  # first: from here on a stop signal saves and stops
         try:
+            self.run.acquire()  # held while training; released when fit returns
+            self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
+            start = time.perf_counter() - self.elapsed
+            if self.progress:
+                self.progress.start(self.step, cfg.steps)
             while self.step < cfg.steps and self.stop_signal is None:
                 stats = self._stack(self.train_step())
                 if self.step == 0:
@@ -201,8 +200,8 @@ class Trainer:
             self.stop_signal = signum
 
     def _catch_stop_signals(self):
-        """First stop signal: request_stop. A second one aborts at once (KeyboardInterrupt),
-        or, while a checkpoint is being written, right after it."""
+        """First stop signal: request_stop. A second one aborts at once (Interrupted, a
+        KeyboardInterrupt), or, while a checkpoint is being written, right after it."""
         if threading.current_thread() is not threading.main_thread():
             return lambda: None
 
@@ -212,7 +211,7 @@ class Trainer:
             elif self._saving:
                 self._abort_after_save = True
             else:
-                raise KeyboardInterrupt
+                raise Interrupted(signum)
 
         previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
 
