@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ganzoo.bench import machine, summary
 
-SUITES = ("loss", "train", "startup", "threads")
+SUITES = ("loss", "train", "startup", "threads", "dist")
 SCHEMA = 1
 
 

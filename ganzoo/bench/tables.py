@@ -91,6 +91,18 @@ def threads_table(suite: dict) -> Table:
     return table
 
 
+def dist_table(suite: dict) -> Table:
+    table = Table("dist: data-parallel training on the CPU, gloo processes of one thread each",
+                  ["workload", "processes", "images/s (median)", "vs 1 process", "samples"],
+                  note=(f"One fresh job per sample (torchrun for two processes), {suite.get('steps', 0)} timed steps "
+                        f"after {suite.get('warmup', 0)} warm-up steps, contenders alternating over "
+                        f"{suite.get('rounds', 0)} rounds; batch_size is per process."))
+    for row in suite["rows"]:
+        table.rows.append([row["workload"], str(row["processes"]), fmt.number(row["images_per_s"]),
+                           fmt.ratio(row["vs_one"]), ", ".join(f"{s:g}" for s in row["samples"])])
+    return table
+
+
 def targets_table(checks: list[dict]) -> Table:
     table = Table("targets", ["suite", "what", "goal", "measured", "met"])
     for c in checks:
@@ -114,6 +126,8 @@ def suite_tables(doc: dict) -> list[Table]:
         tables.append(startup_table(suites["startup"]))
     if suites.get("threads", {}).get("rows"):
         tables.append(threads_table(suites["threads"]))
+    if suites.get("dist", {}).get("rows"):
+        tables.append(dist_table(suites["dist"]))
     checks = check(doc)
     if checks:
         tables.append(targets_table(checks))

@@ -82,11 +82,25 @@ def threads_checks(doc: dict) -> list[dict]:
     return checks
 
 
+#: two gloo processes of one thread each against one process, in images per second
+DIST_GOAL = 1.6
+
+
+def dist_checks(doc: dict) -> list[dict]:
+    checks = []
+    for row in doc["suites"]["dist"]["rows"]:
+        if row["processes"] == 2:
+            value = row["vs_one"]
+            checks.append(_check("dist", f"2 gloo processes / 1, images/s, {row['workload']}", f"≥ {DIST_GOAL}×",
+                                 value, value >= DIST_GOAL, fmt.ratio(value)))
+    return checks
+
+
 def check(doc: dict) -> list[dict]:
     """Every target the document's suites speak to."""
     found = []
     for name, fn in (("loss", loss_checks), ("train", train_checks), ("startup", startup_checks),
-                     ("threads", threads_checks)):
+                     ("threads", threads_checks), ("dist", dist_checks)):
         if name in doc.get("suites", {}):
             found += fn(doc)
     return found

@@ -8,7 +8,7 @@ import click
 
 from ganzoo.errors import ConfigError
 
-SUITE_CHOICES = ("loss", "train", "startup", "threads", "all")
+SUITE_CHOICES = ("loss", "train", "startup", "threads", "dist", "all")
 
 
 @click.command("bench")

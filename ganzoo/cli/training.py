@@ -27,6 +27,31 @@ def _default_out(model: str) -> Path:
     return out
 
 
+def _echo(trainer):
+    """click.echo in the process that reports the run (under torchrun, rank 0), else nothing."""
+    return click.echo if trainer.dist.writes else (lambda *args, **kwargs: None)
+
+
+def _launch(nproc, model, data, steps, seed, out, settings, device, data_dir, download, resume, checkpoint):
+    """Run this `ganzoo train` under torchrun in ``nproc`` processes (this process becomes torchrun)."""
+    import os
+
+    from ganzoo.train.distributed import launched, torchrun_command
+
+    if launched():
+        raise ConfigError("--nproc starts torchrun, and this process already runs under it; drop --nproc")
+    if resume is None and model and out is None:
+        out = _default_out(model)  # chosen once, for every process
+    args = [model] if model else []
+    for flag, value in (("--data", data), ("--steps", steps), ("--seed", seed), ("--out", out), ("--device", device),
+                        ("--data-dir", data_dir), ("--resume", resume), ("--checkpoint", checkpoint)):
+        if value is not None:
+            args += [flag, str(value)]
+    args += [part for item in settings for part in ("--set", item)] + (["--download"] if download else [])
+    command = torchrun_command(nproc, ["train", *args])
+    os.execv(command[0], command)
+
+
 @click.command("train")
 @click.argument("model", required=False, shell_complete=complete_model)
 @click.option("--data", shell_complete=complete_data, help="Dataset name (see `ganzoo list --kind dataset`) or a path to .npy/.npz or an image folder.")
@@ -40,7 +65,10 @@ def _default_out(model: str) -> Path:
 @click.option("--download", is_flag=True, default=None, help="Allow downloading missing dataset files (checksummed).")
 @click.option("--resume", type=click.Path(path_type=Path), help="Continue the run in this directory.")
 @click.option("--checkpoint", help="With --resume: the checkpoint to continue from (step number) [default: latest].")
-def train_command(model, data, steps, seed, out, settings, device, data_dir, download, resume, checkpoint):
+@click.option("--nproc", type=click.IntRange(min=1),
+              help="Train on this many processes of this machine: runs the same command under "
+                   "`torchrun --standalone --nproc_per_node=N` (batch_size is per process; see docs/scaling.md).")
+def train_command(model, data, steps, seed, out, settings, device, data_dir, download, resume, checkpoint, nproc):
     """Train MODEL (see `ganzoo list --kind model`), or continue a run with --resume.
 
     \b
@@ -48,10 +76,14 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
       ganzoo train vanilla-mlp
       ganzoo train vanilla-mlp --data ring8 --steps 3000 --seed 1 --out runs/ring
       ganzoo train --resume runs/ring --steps 6000
+      ganzoo train dcgan --nproc 2 --out runs/dcgan2     # two processes (torchrun)
     """
+    if nproc is not None:
+        _launch(nproc, model, data, steps, seed, out, settings, device, data_dir, download, resume, checkpoint)
     interrupts.import_numpy_before_torch()
     from ganzoo.train import resume_run, start_run
     from ganzoo.train.config import parse_assignments
+    from ganzoo.train.distributed import launched
     from ganzoo.train.progress import Progress
 
     overrides = parse_assignments(list(settings))
@@ -64,34 +96,38 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
         if model or out:
             raise ConfigError("--resume continues an existing run: drop MODEL and --out")
         trainer = resume_run(resume, overrides, checkpoint, progress)
-        click.echo(f"Resuming {trainer.run.path} at step {trainer.step} of {trainer.config.steps}", err=True)
+        echo = _echo(trainer)
+        echo(f"Resuming {trainer.run.path} at step {trainer.step} of {trainer.config.steps}", err=True)
     else:
         if checkpoint:
             raise ConfigError("--checkpoint only goes with --resume")
         if not model:
             raise ConfigError("name a model to train (see `ganzoo list --kind model`), or pass --resume RUN_DIR")
+        if out is None and launched():
+            raise ConfigError("under torchrun pass --out: every process must name the same run directory")
         out = out or _default_out(model)
         trainer = start_run(model, out, overrides, progress)
+        echo = _echo(trainer)
         cfg = trainer.config
-        click.echo(f"Training {cfg.model} on {cfg.data} for {cfg.steps} steps on {trainer.device} -> {out}", err=True)
+        echo(f"Training {cfg.model} on {cfg.data} for {cfg.steps} steps on {trainer.device} -> {out}", err=True)
 
     path = trainer.run.path
     interrupts.check()  # a Ctrl-C while starting up that something swallowed: do not start training
     try:
         status = trainer.fit()
     except KeyboardInterrupt:  # a second stop signal: no time to save
-        click.echo(f"\nStopped at once, at step {trainer.step}, without saving; the last checkpoint is kept. "
-                   f"Continue with: ganzoo train --resume {path}", err=True)
+        echo(f"\nStopped at once, at step {trainer.step}, without saving; the last checkpoint is kept. "
+             f"Continue with: ganzoo train --resume {path}", err=True)
         raise SystemExit(130) from None
     if status == "interrupted":
         name = signal.Signals(trainer.stop_signal).name
-        click.echo(f"Interrupted ({name}) at step {trainer.step}; checkpoint saved. Continue with: "
-                   f"ganzoo train --resume {path}", err=True)
+        echo(f"Interrupted ({name}) at step {trainer.step}; checkpoint saved. Continue with: "
+             f"ganzoo train --resume {path}", err=True)
         raise SystemExit(128 + trainer.stop_signal)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
-    click.echo(f"Done: step {trainer.step}. Run directory: {path}", err=True)
-    click.echo(f"  samples:     {path / 'samples'}", err=True)
-    click.echo(f"  checkpoints: {path / 'checkpoints'}", err=True)
-    click.echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
+    echo(f"Done: step {trainer.step}. Run directory: {path}", err=True)
+    echo(f"  samples:     {path / 'samples'}", err=True)
+    echo(f"  checkpoints: {path / 'checkpoints'}", err=True)
+    echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
 
 
 @click.command("sample")

@@ -60,6 +60,12 @@ class TrainConfig:
     precision: str = "fp32"
     #: run the generator and discriminator under torch.compile (the first steps compile them)
     compile: bool = False
+    #: under torchrun: BatchNorm layers as torch.nn.SyncBatchNorm, normalizing over every
+    #: process's batch (CUDA only; off: each process normalizes its own batch_size samples)
+    sync_batchnorm: bool = False
+    #: under torchrun: seconds a process waits for the others (at a collective, or to join
+    #: the job) before it stops with a message saying so
+    dist_timeout: float = 600.0
     data_dir: str | None = None
     download: bool = False
     #: where rows and sample grids go besides metrics.jsonl (always written): comma-separated
@@ -103,6 +109,8 @@ class TrainConfig:
             (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
             (self.lr_decay in ("none", "linear"), "lr_decay must be none or linear"),
+            (self.dist_timeout > 0 and math.isfinite(self.dist_timeout),
+             f"dist_timeout must be a finite number of seconds > 0, e.g. dist_timeout=600 (got {self.dist_timeout})"),
             (self.precision in ("fp32", "bf16", "fp16"),
              f"precision must be fp32, bf16 or fp16 (got {self.precision!r})"),
             (len(self.betas) == 2, "betas takes two numbers, e.g. betas=0.5,0.999"),

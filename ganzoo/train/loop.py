@@ -16,10 +16,11 @@ from torch import Tensor, nn
 
 from ganzoo import fileio, viz
 from ganzoo.interrupts import STOP_SIGNALS, Interrupted
-from ganzoo.errors import RunDirError, TrainingDiverged, out_of_memory_error
+from ganzoo.errors import ConfigError, RunDirError, TrainingDiverged, out_of_memory_error
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
+from ganzoo.train.distributed import Distributed, checkpoint_key
 from ganzoo.train.loggers import RunLoggers
 from ganzoo.train.precision import Precision, compiled_networks
 from ganzoo.train.progress import Progress, training_progress
@@ -60,16 +61,23 @@ class Trainer:
 
     ``progress``: ``None`` (default) shows a bar on stderr when stderr is a terminal, ``True``
     always (one plain line per logged step when not a terminal), ``False`` never; or a
-    :class:`~ganzoo.train.progress.Progress` of your own (another stream, or your callbacks)."""
+    :class:`~ganzoo.train.progress.Progress` of your own (another stream, or your callbacks).
+
+    ``distributed``: this process's place in a torchrun job (:mod:`ganzoo.train.distributed`);
+    None when it trains alone."""
 
     def __init__(self, run: RunDir, config: TrainConfig, parts: Components, device: torch.device,
-                 progress: bool | Progress | None = None, loggers: RunLoggers | None = None):
+                 progress: bool | Progress | None = None, loggers: RunLoggers | None = None,
+                 distributed: Distributed | None = None):
         self.run, self.config, self.parts, self.device = run, config, parts, device
+        #: this process's place in a torchrun job (rank 0 of 1 when alone); only rank 0 writes the run
+        self.dist = distributed or Distributed()
         # where rows and sample grids go (metrics.jsonl and the `loggers` setting's plugins);
         # RunLoggers.none() for a process that must not write the run directory
         self.loggers = loggers if loggers is not None else RunLoggers.from_config(config.loggers)
         self.G, self.D, self.objective = parts.generator, parts.discriminator, parts.objective
         self.game, self.networks = parts.game, parts.networks
+        self.dist.broadcast_state(self.networks.values())  # every process starts from rank 0's weights
         self.progress = training_progress(progress)
         #: by name, as the game groups the parameters (default: one per role)
         self.optimizers = {name: make_optimizer(config, params, self._base_lr(name))
@@ -80,8 +88,7 @@ class Trainer:
         self.ema: nn.Module | None = None
         if config.ema > 0:
             self.ema = copy.deepcopy(self.G).requires_grad_(False)
-        self.data_rng = torch.Generator().manual_seed(config.seed + 1)
-        self.latent_rng = torch.Generator().manual_seed(config.seed + 2)
+        self.data_rng, self.latent_rng = self.dist.own_streams(config.seed)
         self.step = 0
         self.elapsed = 0.0  # training seconds, summed over resumes
         self.conditional = self.G.num_classes > 0
@@ -98,7 +105,7 @@ class Trainer:
         # the game runs compiled modules (config.compile); checkpoints, EMA and samples the eager ones
         self.context = StepContext(compiled_networks(self.networks, config.compile), self.optimizers, self.objective,
                                    config, device, parts.dataset, self.data_rng, self.latent_rng, self.conditional,
-                                   precision=self.precision)
+                                   precision=self.precision, distributed=self.dist if self.dist.active else None)
 
     @property
     def opt_g(self) -> torch.optim.Optimizer | None:
@@ -156,12 +163,13 @@ class Trainer:
         count = 0
         restore_handlers = self._catch_stop_signals()  # first: from here on a stop signal saves and stops
         try:
-            self.run.acquire()  # held while training; released when fit returns
+            if self.dist.writes:
+                self.run.acquire()  # held while training; released when fit returns
             self.loggers.start(self.run.path, cfg.to_dict(), self.step)  # before the clock: not training time
             start = time.perf_counter() - self.elapsed
             if self.progress:
                 self.progress.start(self.step, cfg.steps)
-            while self.step < cfg.steps and self.stop_signal is None:
+            while self.step < cfg.steps and self._agreed_stop() is None:
                 stats = self._stack(self.train_step())
                 if self.step == 0:
                     self._check_first_step(stats)
@@ -175,7 +183,7 @@ class Trainer:
                 if self.step % cfg.log_every == 0 or at_end:
                     self._log(sums, count)
                     sums, count = None, 0
-                if self.step % cfg.sample_every == 0 or at_end:
+                if (self.step % cfg.sample_every == 0 or at_end) and self.dist.writes:
                     self.write_samples()
                 if self.step % cfg.checkpoint_every == 0 or at_end:
                     self._check_finite(sums, count)
@@ -198,6 +206,11 @@ class Trainer:
         Ctrl-C, SIGTERM or SIGHUP does)."""
         if self.stop_signal is None:
             self.stop_signal = signum
+
+    def _agreed_stop(self) -> int | None:
+        """The stop signal, once any process of the job has one: all of them stop after the same step."""
+        self.stop_signal = self.dist.stop_signal(self.stop_signal)
+        return self.stop_signal
 
     def _catch_stop_signals(self):
         """First stop signal: request_stop. A second one aborts at once (Interrupted, a
@@ -233,7 +246,7 @@ class Trainer:
         return torch.stack([stats[k].detach().reshape(()).to(torch.float64) for k in self._stat_keys])
 
     def _check_first_step(self, stats: Tensor) -> None:
-        if not bool(torch.isfinite(stats[:2]).all()):  # one sync, on a new run's first step only
+        if not bool(torch.isfinite(self.dist.mean(stats)[:2]).all()):  # one sync, on a new run's first step only
             raise TrainingDiverged(
                 "the loss was NaN or infinite from the very first step, before any update could diverge: "
                 "the objective (or its penalty), its settings or the data produce it, not the learning rate. "
@@ -241,7 +254,7 @@ class Trainer:
             )
 
     def _check_finite(self, sums: Tensor | None, count: int) -> None:
-        if count and not bool(torch.isfinite(sums[:2]).all()):
+        if count and not bool(torch.isfinite(self.dist.mean(sums)[:2]).all()):  # every process agrees
             self._diverged()
 
     def _diverged(self, what: str = "a loss (or penalty) became NaN or infinite") -> None:
@@ -253,7 +266,7 @@ class Trainer:
         )
 
     def _log(self, sums: Tensor, count: int) -> None:
-        means = dict(zip(self._stat_keys, (sums / count).tolist()))
+        means = dict(zip(self._stat_keys, (self.dist.mean(sums) / count).tolist()))  # over all processes
         if not (np.isfinite(means["d_loss"]) and np.isfinite(means["g_loss"])):
             self._diverged()
         short = {"generator": "g", "discriminator": "d"}  # lr_g and lr_d, as rows always had them
@@ -286,29 +299,34 @@ class Trainer:
         self.loggers.image(self.step, png)
         return path
 
-    def save(self) -> Path:
-        tensors = {
-            "rng.torch": torch.get_rng_state(),
-            "rng.data": self.data_rng.get_state(),
-            "rng.latent": self.latent_rng.get_state(),
-        }
+    def save(self) -> Path | None:
+        """Write a checkpoint (rank 0 does, with every process's RNG states; the others get None)."""
+        streams = {"torch": torch.get_rng_state(), "data": self.data_rng.get_state(),
+                   "latent": self.latent_rng.get_state()}
+        if self.device.type == "cuda":
+            streams["cuda"] = torch.cuda.get_rng_state(self.device)
+        tensors = {checkpoint_key(rank, stream): state
+                   for rank, states in enumerate(self.dist.gather_states(streams)) for stream, state in states.items()}
+        # every process holds what is saved (without SyncBatchNorm, BatchNorm statistics are per process)
+        self.dist.broadcast_state([*self.networks.values(), *([self.ema] if self.ema is not None else [])])
         for role, network in self.networks.items():
             tensors.update(checkpoint.prefixed(role, network.state_dict()))
         if self.ema is not None:
             tensors.update(checkpoint.prefixed("ema", self.ema.state_dict()))
-        if self.device.type == "cuda":
-            tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
         optim_meta = {}
         for name, optimizer in self.optimizers.items():
             key = _optimizer_key(name)
             flat, optim_meta[key] = checkpoint.optimizer_to_flat(optimizer, f"optim.{key}")
             tensors.update(flat)
-        meta = {"elapsed": self.elapsed, "optim": optim_meta, "config": self.config.to_dict()}
+        meta = {"elapsed": self.elapsed, "optim": optim_meta, "config": self.config.to_dict(),
+                "world_size": self.dist.world_size}
         if self.precision.scalers:
             meta["scalers"] = self.precision.state()  # fp16's loss scales: plain numbers
         self._saving = True
         try:
-            path = checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
+            with self.dist.together(f"saving the checkpoint of step {self.step}"):
+                path = (checkpoint.save(self.run.checkpoints, self.step, tensors, meta, self.config.keep_checkpoints)
+                        if self.dist.writes else None)
         except checkpoint.NonFiniteState as err:
             self._diverged(f"{len(err.names)} weight or optimizer tensors became NaN or infinite "
                            f"({', '.join(err.names[:3])}{', ...' if len(err.names) > 3 else ''})")
@@ -323,6 +341,7 @@ class Trainer:
         """Continue from a checkpoint: weights, optimizer states, RNG streams and step. EMA
         turned on at this resume starts from the restored generator."""
         tensors, meta = checkpoint.load(sidecar)
+        self._check_world_size(sidecar, meta.get("world_size", 1))
         try:
             for role, network in self.networks.items():
                 network.load_state_dict(checkpoint.unprefixed(role, tensors))
@@ -332,11 +351,12 @@ class Trainer:
                 key = _optimizer_key(name)
                 checkpoint.optimizer_from_flat(optimizer, f"optim.{key}", tensors, meta["optim"][key])
             self.precision.load_state(meta.get("scalers", {}))
-            torch.set_rng_state(tensors["rng.torch"])
-            self.data_rng.set_state(tensors["rng.data"])
-            self.latent_rng.set_state(tensors["rng.latent"])
-            if self.device.type == "cuda" and "rng.cuda" in tensors:
-                torch.cuda.set_rng_state(tensors["rng.cuda"], self.device)
+            rank = self.dist.rank  # each process continues its own streams
+            torch.set_rng_state(tensors[checkpoint_key(rank, "torch")])
+            self.data_rng.set_state(tensors[checkpoint_key(rank, "data")])
+            self.latent_rng.set_state(tensors[checkpoint_key(rank, "latent")])
+            if self.device.type == "cuda" and checkpoint_key(rank, "cuda") in tensors:
+                torch.cuda.set_rng_state(tensors[checkpoint_key(rank, "cuda")], self.device)
         except (RuntimeError, ValueError, KeyError, TypeError) as err:  # a file that is not this run's
             reason = str(err).strip().splitlines()[0][:300] if str(err).strip() else type(err).__name__
             raise RunDirError(f"checkpoint {sidecar} does not fit this run's networks and optimizers "
@@ -344,3 +364,16 @@ class Trainer:
         self.step = meta["step"]
         self.elapsed = float(meta.get("elapsed", 0.0))
         self._saved_step = self.step
+
+    def _check_world_size(self, sidecar: Path, trained: object) -> None:
+        """Refuse to resume with another number of processes than trained the checkpoint."""
+        if type(trained) is not int or trained < 1:
+            raise RunDirError(f"checkpoint {sidecar} is corrupt: its 'world_size' is {str(trained)[:40]!r}, expected "
+                              "a whole number >= 1; pass --checkpoint with an older one")
+        if trained != self.dist.world_size:
+            how = (f"{trained} processes in all (on one node: torchrun --nproc_per_node={trained} -m ganzoo train "
+                   f"--resume {self.run.path})" if trained > 1 else f"one process (ganzoo train --resume {self.run.path})")
+            raise ConfigError(
+                f"checkpoint {sidecar.stem} was trained by {trained} process(es) and this job has "
+                f"{self.dist.world_size}; resume it with {how}. The number of processes is part of the run: it sets "
+                f"the global batch ({trained} × batch_size) and each process's data and noise streams")

@@ -18,6 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo.api import Objective
+from ganzoo.train.distributed import Distributed
 from ganzoo.train.precision import HALF, Precision
 
 
@@ -38,7 +39,13 @@ class Phase:
             loss = loss.float()
         (loss if self.scaler is None else self.scaler.scale(loss)).backward()
 
+    def parameters(self) -> list[Tensor]:
+        """What this phase updates: its optimizers' parameters, in their order."""
+        return [p for optimizer in self.optimizers for group in optimizer.param_groups for p in group["params"]]
+
     def _finish(self) -> None:
+        if self.context.distributed is not None:  # under torchrun: every process steps with the mean gradients
+            self.context.distributed.average_gradients(self.parameters(), "+".join(self.names))
         if self.scaler is None:
             for optimizer in self.optimizers:
                 optimizer.step()
@@ -68,6 +75,8 @@ class StepContext:
     step: int = 0
     #: autocast and fp16 loss scaling of the phases (None: float32, as before precisions existed)
     precision: Precision | None = None
+    #: the processes of a torchrun job, whose gradients each phase averages (None: one process)
+    distributed: Distributed | None = None
     #: named phases run so far in this step, in order (for tests and for games that ask)
     phases: list[str] = field(default_factory=list)
 
