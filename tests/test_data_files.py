@@ -22,20 +22,20 @@ def test_points_are_kept_as_given_and_unbounded(tmp_path):
     x = np.random.RandomState(0).randn(20, 3).astype(np.float64) * 10
     d = UserData(save_npy(tmp_path, x))
     assert d.info.shape == (3,) and not d.info.bounded
-    both = torch.cat([d.train, d.test])
+    both = torch.cat([d.train_split()[0], d.test_split()[0]])
     assert torch.allclose(both.sort(dim=0).values, torch.tensor(x, dtype=torch.float32).sort(dim=0).values)
 
 
 def test_test_split_is_ten_percent_and_fixed(tmp_path):
     path = save_npy(tmp_path, np.arange(100, dtype=np.float32).reshape(50, 2))
     a, b = UserData(path, seed=0), UserData(path, seed=9)
-    assert len(a.test) == 5 and len(a.train) == 45
-    assert torch.equal(a.test, b.test)
+    assert len(a.test_rows) == 5 and len(a) == 45
+    assert torch.equal(a.test_split()[0], b.test_split()[0])
 
 
 def test_tiny_data_keeps_at_least_one_test_sample(tmp_path):
     d = UserData(save_npy(tmp_path, np.zeros((3, 2), np.float32)))
-    assert len(d.test) == 1 and len(d.train) == 2
+    assert len(d.test_rows) == 1 and len(d) == 2
 
 
 def test_uint8_images_are_scaled_to_minus_one_one(tmp_path):
@@ -43,13 +43,13 @@ def test_uint8_images_are_scaled_to_minus_one_one(tmp_path):
     x[:, 0, 0] = 255
     d = UserData(save_npy(tmp_path, x))
     assert d.info.shape == (1, 4, 4) and d.info.bounded
-    assert d.train.min() == -1 and d.train.max() == 1
+    assert d.train_split()[0].min() == -1 and d.train_split()[0].max() == 1
 
 
 def test_float_images_in_zero_one_are_scaled(tmp_path):
     x = np.full((10, 1, 4, 4), 0.5, np.float32)
     d = UserData(save_npy(tmp_path, x))
-    assert torch.allclose(d.train, torch.zeros_like(d.train))
+    assert torch.allclose(d.train_split()[0], torch.zeros_like(d.train_split()[0]))
 
 
 def test_channels_last_images_become_channels_first(tmp_path):
@@ -85,7 +85,7 @@ def test_npz_takes_x_and_labels_y(tmp_path):
     np.savez(path, x=np.zeros((20, 2), np.float32), y=np.arange(20) % 4, other=np.zeros(3))
     d = UserData(path)
     assert d.info.num_classes == 4 and d.num_classes == 4
-    assert len(d.train_labels) == len(d.train) and len(d.test_labels) == len(d.test)
+    assert len(d.train_labels) == len(d) and len(d.test_labels) == len(d.test_rows)
 
 
 def test_npz_with_a_single_array_uses_it(tmp_path):
@@ -144,7 +144,7 @@ def test_folder_of_grayscale_pngs_gives_one_channel(tmp_path):
         save_png(tmp_path / "imgs", f"{i}.png", np.full((6, 5), 255 * (i % 2), np.uint8))
     d = UserData(tmp_path / "imgs")
     assert d.info.shape == (1, 6, 5) and d.info.bounded
-    assert set(torch.cat([d.train, d.test]).unique().tolist()) == {-1.0, 1.0}
+    assert set(torch.cat([d.train_split()[0], d.test_split()[0]]).unique().tolist()) == {-1.0, 1.0}
 
 
 def test_folder_with_any_colour_image_gives_rgb(tmp_path):
@@ -160,7 +160,7 @@ def test_folder_ignores_other_files(tmp_path):
     save_png(folder, "a.png", np.zeros((4, 4), np.uint8))
     save_png(folder, "b.png", np.zeros((4, 4), np.uint8))
     (folder / "notes.txt").write_text("hello")
-    assert len(UserData(folder).train) + len(UserData(folder).test) == 2
+    assert len(UserData(folder)) + len(UserData(folder).test_rows) == 2
 
 
 def test_image_of_another_size_is_an_error_naming_it(tmp_path):
@@ -209,7 +209,7 @@ def test_points_beyond_float32_range_are_an_error(tmp_path):
 
 def test_integer_points_become_float32(tmp_path):
     d = UserData(save_npy(tmp_path, np.arange(20).reshape(10, 2)))
-    assert d.train.dtype == torch.float32 and not d.info.bounded
+    assert d.train_split()[0].dtype == torch.float32 and not d.info.bounded
 
 
 @pytest.mark.parametrize("values", [np.array([["a", "b"]] * 10), np.zeros((10, 2), bool),
@@ -301,3 +301,45 @@ def test_truncated_png_is_an_error_naming_it(tmp_path):
     path.write_bytes(path.read_bytes()[:-30])
     with pytest.raises(DataError, match="a.png: image file is truncated"):
         UserData(folder)
+
+
+def test_npy_images_are_memory_mapped_not_loaded(tmp_path):
+    d = UserData(save_npy(tmp_path, np.zeros((10, 3, 4, 4), np.uint8)))
+    assert d.memory_mapped and isinstance(d.samples, np.memmap) and d.samples.dtype == np.uint8
+
+
+def test_npz_images_are_held_in_memory_as_uint8(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, x=np.full((10, 3, 4, 4), 7, np.int64))
+    d = UserData(path)
+    assert not d.memory_mapped and d.samples.dtype == np.uint8 and d.stored_bytes_per_sample == 48
+
+
+def test_a_uint8_npy_is_not_read_through_at_load(tmp_path, monkeypatch):
+    from ganzoo.data import files
+
+    def read_through(x):
+        raise AssertionError("the whole array was scanned")
+
+    monkeypatch.setattr(files, "_chunks", read_through)
+    assert UserData(save_npy(tmp_path, np.zeros((10, 4, 4), np.uint8))).memory_mapped
+
+
+def test_channels_last_memory_mapped_batches_are_channels_first(tmp_path):
+    x = np.random.RandomState(0).randint(0, 256, (10, 6, 5, 3)).astype(np.uint8)
+    d = UserData(save_npy(tmp_path, x))
+    expected = torch.from_numpy(x.transpose(0, 3, 1, 2)[d.test_rows]).float() / 127.5 - 1
+    assert torch.allclose(d.test_split()[0], expected)
+
+
+def test_float64_npy_stays_mapped_and_batches_are_float32(tmp_path):
+    d = UserData(save_npy(tmp_path, np.full((10, 1, 2, 2), 0.25)))
+    x, _ = d.sample(3, torch.Generator())
+    assert d.samples.dtype == np.float64 and x.dtype == torch.float32 and torch.allclose(x, torch.tensor(-0.5))
+
+
+def test_integer_pixels_out_of_range_in_a_mapped_file_are_an_error(tmp_path):
+    x = np.zeros((10, 4, 4), np.int16)
+    x[9, 3, 3] = 300
+    with pytest.raises(DataError, match=r"0\.\.255, found 0\.\.300"):
+        UserData(save_npy(tmp_path, x))

@@ -62,8 +62,8 @@ def test_reads_raw_idx_files_from_data_dir(tmp_path):
     write_files(tmp_path, small_mnist_files())
     d = MNIST(data_dir=str(tmp_path))
     assert d.info.shape == (1, 28, 28) and d.info.bounded and d.info.num_classes == 10
-    assert len(d.train) == N_TRAIN and len(d.test) == N_TEST
-    assert d.train[0, 0, 0, 0] == -1 and d.train[0, 0, 0, 1] == 1
+    assert len(d) == N_TRAIN and len(d.test_rows) == N_TEST
+    assert d.train_split()[0][0, 0, 0, 0] == -1 and d.train_split()[0][0, 0, 0, 1] == 1
     assert d.train_labels.tolist() == [i % 10 for i in range(N_TRAIN)]
 
 
@@ -71,13 +71,13 @@ def test_reads_gz_files_the_same_as_raw(tmp_path):
     write_files(tmp_path / "raw", small_mnist_files())
     write_files(tmp_path / "gz", small_mnist_files(), gz=True)
     a, b = MNIST(data_dir=str(tmp_path / "raw")), MNIST(data_dir=str(tmp_path / "gz"))
-    assert torch.equal(a.train, b.train) and torch.equal(a.test_labels, b.test_labels)
+    assert torch.equal(a.train_split()[0], b.train_split()[0]) and torch.equal(a.test_labels, b.test_labels)
 
 
 def test_uses_the_cache_directory_without_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
     write_files(tmp_path / "mnist", small_mnist_files())
-    assert len(MNIST().train) == N_TRAIN
+    assert len(MNIST()) == N_TRAIN
 
 
 def test_missing_files_without_download_name_the_directory_and_the_fix(tmp_path):
@@ -91,7 +91,7 @@ def test_download_fetches_verifies_and_announces(tmp_path, server):
     base, checksums = server
     messages = []
     d = MNIST(data_dir=str(tmp_path / "dl"), download=True, mirrors=[base], checksums=checksums, log=messages.append)
-    assert len(d.train) == N_TRAIN and len(d.test) == N_TEST
+    assert len(d) == N_TRAIN and len(d.test_rows) == N_TEST
     assert sorted(p.name for p in (tmp_path / "dl").iterdir()) == sorted(checksums)
     assert sum("Downloading " + base in m for m in messages) == 4
 
@@ -103,7 +103,7 @@ def test_download_falls_back_to_the_next_mirror(tmp_path, server):
         data_dir=str(tmp_path / "dl"), download=True,
         mirrors=[base + "missing/", base], checksums=checksums, log=messages.append,
     )
-    assert len(d.train) == N_TRAIN
+    assert len(d) == N_TRAIN
     assert any("failed" in m for m in messages)
 
 

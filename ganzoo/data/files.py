@@ -4,12 +4,17 @@ Arrays:
   ``(N, D)``                       points, used as given (unbounded);
   ``(N, H, W)``, ``(N, C, H, W)``  images (channels-last ``(N, H, W, C)`` is accepted too):
                                    integers are pixel values 0..255, floats must lie in [0, 1];
-                                   both are scaled to [-1, 1].
+                                   both are scaled to [-1, 1], batch by batch.
   A ``.npz`` holds the data under ``x`` (or as its only array) and optional integer
   labels ``y``.
 
-A folder: its PNG/JPEG files (not subfolders), all of one size; grayscale if every
-image is, otherwise RGB.
+Images are held as they are stored, not as float32: uint8 pixels stay uint8 (1 byte per
+value instead of 4). A ``.npy`` is memory-mapped: an array larger than memory trains, the
+operating system reading in the rows each batch draws (a uint8 ``.npy`` is not even read
+through at load; other types are scanned once for their range).
+
+A folder: its PNG/JPEG images, or one subfolder of images per class, which gives labels
+(see :mod:`ganzoo.data.folders`).
 
 The held-out test split is a fixed 10% (at least one sample), the same for every run.
 """
@@ -23,15 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ganzoo.data.arrays import fixed_split, images_to_model_space, labels_to_tensor
-from ganzoo.data.base import TensorDataset
+from ganzoo.data.arrays import ArrayDataset, fixed_split
+from ganzoo.data.folders import load_image_folder
 from ganzoo.errors import DataError
 
 ARRAY_SUFFIXES = (".npy", ".npz")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 TEST_FRACTION = 0.1
 _CHANNELS = (1, 3, 4)
-_GRAY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
 # What each file type starts with: checked first, because numpy reads any other file
@@ -65,7 +68,7 @@ def _reading(path: Path):
     try:
         yield
     except ValueError as exc:
-        if "allow_pickle" in str(exc):
+        if "allow_pickle" in str(exc) or "Python objects" in str(exc):  # np.load's words, plain or mapped
             raise DataError(f"{path} holds Python objects, not numbers; save a numeric array") from exc
         raise DataError(f"{path} is truncated or corrupt ({exc}); save it again with {saver}") from exc
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
@@ -92,43 +95,11 @@ def load_array_file(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
     _check_file_type(path)
     with _reading(path):
         if path.suffix.lower() == ".npy":
-            return np.load(path, allow_pickle=False), None
+            return np.load(path, mmap_mode="r", allow_pickle=False), None
         with np.load(path, allow_pickle=False) as npz:
             keys = list(npz.keys())
             key = _data_key(path, keys)
             return npz[key], (npz["y"] if "y" in keys and key != "y" else None)
-
-
-def load_image_folder(folder: Path) -> np.ndarray:
-    """The folder's PNG/JPEG images as uint8 ``(N, C, H, W)``."""
-    from PIL import Image
-
-    entries = sorted(folder.iterdir())
-    files = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
-    if not files:
-        found = f"it holds only other files, e.g. {entries[0].name}" if entries else "it is empty"
-        raise DataError(
-            f"no PNG or JPEG images in {folder} ({found}); put the images directly in this folder "
-            "(subfolders are not searched)"
-        )
-    images = []
-    for path in files:
-        try:
-            with Image.open(path) as img:
-                img.load()
-                images.append(img.copy())
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise DataError(f"cannot read image {path}: {exc}; fix or remove the file") from exc
-        if images[-1].size != images[0].size:
-            (w0, h0), (w, h) = images[0].size, images[-1].size
-            raise DataError(
-                f"{path} is {w}x{h} but {files[0]} is {w0}x{h0}; all images must share one "
-                "size (resize them first)"
-            )
-    mode = "L" if all(img.mode in _GRAY_MODES for img in images) else "RGB"
-    arrays = [np.asarray(img.convert(mode), dtype=np.uint8) for img in images]
-    stacked = np.stack(arrays)
-    return stacked[:, None] if mode == "L" else stacked.transpose(0, 3, 1, 2)
 
 
 def _channels_first(x: np.ndarray, path: Path) -> np.ndarray:
@@ -144,25 +115,15 @@ def _channels_first(x: np.ndarray, path: Path) -> np.ndarray:
     )
 
 
-def _image_scale(x: np.ndarray, path: Path) -> float:
-    """The largest pixel value (255 or 1) of an image array, after checking its range."""
-    lo, hi = float(x.min()), float(x.max())
-    if x.dtype.kind in "iu":
-        if lo < 0 or hi > 255:
-            raise DataError(f"{path}: integer pixels must lie in 0..255, found {lo:g}..{hi:g}")
-        return 255.0
-    if lo < 0 or hi > 1:
-        raise DataError(
-            f"{path}: float images must lie in [0, 1], found [{lo:g}, {hi:g}]; "
-            "rescale them or save uint8 pixels 0..255"
-        )
-    return 1.0
+def _chunks(x: np.ndarray):
+    """``x`` in runs of rows of about 64 MiB: a memory-mapped array is scanned without
+    holding it in memory."""
+    step = max(1, (64 << 20) // max(1, x[:1].nbytes))
+    for start in range(0, len(x), step):
+        yield x[start:start + step]
 
 
-def to_model_space(x: np.ndarray, path: Path):
-    """``(tensor, bounded)``: points as given, images scaled to [-1, 1]."""
-    import torch
-
+def _check_values(x: np.ndarray, path: Path) -> None:
     if x.dtype.kind not in "iuf":
         raise DataError(f"{path} holds {x.dtype} values; save a numeric array")
     if x.ndim not in (2, 3, 4):
@@ -175,16 +136,50 @@ def to_model_space(x: np.ndarray, path: Path):
     if 0 in x.shape[1:]:
         raise DataError(f"{path} has shape {x.shape}: its samples hold no values; every axis but the first "
                         "must have a length >= 1")
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
+    if x.dtype.kind == "f" and not all(np.isfinite(chunk).all() for chunk in _chunks(x)):
         raise DataError(f"{path} contains NaN or infinite values; remove or replace them")
+
+
+def _pixel_range(x: np.ndarray) -> tuple[float, float]:
+    if x.dtype == np.uint8:
+        return 0.0, 255.0  # every uint8 is a pixel value: no need to read a memory-mapped file through
+    ranges = [(chunk.min(), chunk.max()) for chunk in _chunks(x)]
+    return float(min(lo for lo, _ in ranges)), float(max(hi for _, hi in ranges))
+
+
+def _image_scale(x: np.ndarray, path: Path) -> float:
+    """The largest pixel value (255 or 1) of an image array, after checking its range."""
+    lo, hi = _pixel_range(x)
+    if x.dtype.kind in "iu":
+        if lo < 0 or hi > 255:
+            raise DataError(f"{path}: integer pixels must lie in 0..255, found {lo:g}..{hi:g}")
+        return 255.0
+    if lo < 0 or hi > 1:
+        raise DataError(
+            f"{path}: float images must lie in [0, 1], found [{lo:g}, {hi:g}]; "
+            "rescale them or save uint8 pixels 0..255"
+        )
+    return 1.0
+
+
+def stored_samples(x: np.ndarray, path: Path) -> tuple[np.ndarray, float | None]:
+    """``(samples, max_value)`` as an :class:`ArrayDataset` holds them, after checking ``x``:
+    points as float32 (max_value None); images channels-first, integers as uint8 and floats
+    as float32 — a memory-mapped array of floats is kept as mapped, converted per batch."""
+    _check_values(x, path)
     if x.ndim == 2:
         with np.errstate(over="ignore"):
             points = np.ascontiguousarray(x, dtype=np.float32)
         if not np.isfinite(points).all():
             raise DataError(f"{path} holds values beyond float32's range (about ±3.4e38); rescale them")
-        return torch.from_numpy(points), False
+        return points, None
     x = _channels_first(x, path)
-    return images_to_model_space(x, _image_scale(x, path)), True
+    scale = _image_scale(x, path)
+    if x.dtype.kind in "iu" and x.dtype != np.uint8:
+        x = x.astype(np.uint8)  # values checked to lie in 0..255: exact, and 1 byte per pixel
+    elif x.dtype.kind == "f" and x.dtype != np.float32 and not isinstance(x, np.memmap):
+        x = x.astype(np.float32)
+    return x, scale
 
 
 def _check_labels(y: np.ndarray, n: int, path: Path) -> int:
@@ -196,8 +191,12 @@ def _check_labels(y: np.ndarray, n: int, path: Path) -> int:
     return int(y.max()) + 1
 
 
-class UserData(TensorDataset):
-    """Data from a user's ``.npy`` / ``.npz`` file or image folder (see the module doc)."""
+class UserData(ArrayDataset):
+    """Data from a user's ``.npy`` / ``.npz`` file or image folder (see the module doc).
+
+    ``classes``: the class folders' names in label order (``[]`` unless the data came
+    from class folders); ``memory_mapped``: the samples are read from the file per batch.
+    """
 
     name = "file"
 
@@ -205,25 +204,22 @@ class UserData(TensorDataset):
         path = Path(path).expanduser()
         if not path.exists():
             raise DataError(f"{path} does not exist; give a .npy or .npz file or a folder of images")
+        classes: list[str] = []
         if path.is_dir():
-            raw, labels = load_image_folder(path), None
+            folder = load_image_folder(path)
+            raw, labels, classes = folder.pixels, folder.labels, folder.classes
         elif path.suffix.lower() in ARRAY_SUFFIXES:
             raw, labels = load_array_file(path)
         else:
             raise DataError(f"{path}: unsupported file type; give a .npy or .npz file or a folder of images")
-        x, bounded = to_model_space(raw, path)
-        num_classes = 0 if labels is None else _check_labels(labels, len(x), path)
-        train, test = fixed_split(len(x), max(1, round(TEST_FRACTION * len(x))))
-        y = labels_to_tensor(labels)
-        super().__init__(
-            x[train], x[test],
-            bounded=bounded,
-            train_labels=None if y is None else y[train],
-            test_labels=None if y is None else y[test],
-            num_classes=num_classes,
-            **options,
-        )
+        samples, max_value = stored_samples(raw, path)
+        num_classes = 0 if labels is None else _check_labels(labels, len(samples), path)
+        train, test = fixed_split(len(samples), max(1, round(TEST_FRACTION * len(samples))))
+        super().__init__(samples, train_rows=train, test_rows=test, max_value=max_value, labels=labels,
+                         num_classes=num_classes, **options)
         self.name = str(path)
         self.path = path
         self.num_classes = num_classes
+        self.classes = classes
+        self.memory_mapped = isinstance(samples, np.memmap)
         self.citation = f"user data from {path}"

@@ -15,8 +15,9 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from ganzoo.data.arrays import images_to_model_space, labels_to_tensor
-from ganzoo.data.base import TensorDataset
+import numpy as np
+
+from ganzoo.data.arrays import ArrayDataset
 from ganzoo.data.idx import read_idx
 from ganzoo.errors import DataError
 from ganzoo import fileio
@@ -108,9 +109,9 @@ def _download_verified(url: str, target: Path, expected: str, timeout: float) ->
     return expected, size
 
 
-class MNIST(TensorDataset):
+class MNIST(ArrayDataset):
     """28x28 grayscale digits, shape ``(1, 28, 28)`` in [-1, 1], labels 0..9;
-    the standard 60 000 / 10 000 train/test split.
+    the standard 60 000 / 10 000 train/test split, held as uint8 (55 MB) and converted per batch.
 
     ``mirrors`` (base URLs tried in order) and ``checksums`` (file name -> sha256)
     override the defaults, e.g. to point at a local server.
@@ -143,10 +144,12 @@ class MNIST(TensorDataset):
             paths[stem] = path
         train_x, train_y = self._load_split(paths, *SPLITS["train"])
         test_x, test_y = self._load_split(paths, *SPLITS["test"])
+        n_train, n = len(train_x), len(train_x) + len(test_x)
         super().__init__(
-            train_x, test_x,
-            bounded=True,
-            train_labels=train_y, test_labels=test_y,
+            np.concatenate([train_x, test_x])[:, None],
+            train_rows=np.arange(n_train), test_rows=np.arange(n_train, n),
+            max_value=255,
+            labels=np.concatenate([train_y, test_y]),
             num_classes=self.num_classes,
             **options,
         )
@@ -164,4 +167,4 @@ class MNIST(TensorDataset):
                 f"{paths[images_stem]} holds {len(images)} images but {paths[labels_stem]} "
                 f"holds {len(labels)} labels; fetch both again"
             )
-        return images_to_model_space(images[:, None], 255), labels_to_tensor(labels)
+        return images, labels

@@ -341,7 +341,10 @@ def run_record(config: TrainConfig, components: Components) -> dict[str, Any]:
     info = components.dataset.info
     return {
         "config": config.to_dict(),
-        "data_info": {"shape": list(info.shape), "bounded": info.bounded, "num_classes": info.num_classes},
+        "data_info": {"shape": list(info.shape), "bounded": info.bounded, "num_classes": info.num_classes,
+                      # which label is which class, for data from class folders
+                      **({"classes": list(components.dataset.classes)}
+                         if info.num_classes and getattr(components.dataset, "classes", None) else {})},
         "components": components.origins,
         "versions": versions(),
     }
