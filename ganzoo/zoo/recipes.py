@@ -250,8 +250,9 @@ METZ = _paper("Unrolled Generative Adversarial Networks", "Metz, Poole, Pfau, So
 # and a linear output, D one hidden layer of 128, a 256-D latent, the minimax loss, Adam 1e-4 with
 # beta1 0.5 for both, one D then one G update a step; batch 512, 25 000 steps and 5 unrolled steps
 # from the released notebook (the paper's figures also show 10: --set game.unroll=10). Departures:
-# ganzoo's initialisation (He's for G's ReLU layers; the paper: orthogonal, gain 0.8), D's
-# LeakyReLU 0.2 (the paper: ReLU) and no input scaling by 1/4 (ring8 already lies within [-1, 1]).
+# PyTorch's initialisation (He's for G's ReLU layers; the paper: orthogonal, gain 0.8), D without
+# the paper's input scaling by 1/4 (ring8 already lies within [-1, 1]), and the unrolled steps
+# counted after D's own update, not from it (ganzoo.zoo.unrolled says why).
 unrolled_gan_mlp = ModelSpec(
     name="unrolled-gan-mlp",
     generator="mlp",
@@ -259,7 +260,7 @@ unrolled_gan_mlp = ModelSpec(
     objective="minimax",
     summary="Unrolled GAN on 2-D points: G 128x2 ReLU, D 128, minimax loss, Adam 1e-4, 5 unrolled D updates",
     generator_kwargs={"hidden": (128, 128), "batchnorm": False, "activation": "relu", "data_kind": "points"},
-    discriminator_kwargs={"hidden": (128,), "data_kind": "points"},
+    discriminator_kwargs={"hidden": (128,), "activation": "relu", "data_kind": "points"},
     game="unrolled",
     game_kwargs={"unroll": 5},
     defaults={"data": "ring8", "latent_dim": 256, "batch_size": 512, "steps": 25_000, "optimizer": "adam",
