@@ -126,3 +126,4 @@ def test_a_conditional_dcgan_trains_on_class_folders(tmp_path):
                                                      "batch_size": 4, "generator.width": 4,
                                                      "discriminator.width": 4})
     assert trainer.fit() == "done" and trainer.D.num_classes == 2
+

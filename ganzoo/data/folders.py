@@ -10,6 +10,8 @@ Two layouts (the second is torchvision's ``ImageFolder`` convention):
 Hidden entries (``.ipynb_checkpoints``) and other files are skipped. All images must
 share one size; they are grayscale if every one is, otherwise RGB. They are decoded
 straight into one uint8 array, so loading takes the array and one image at a time.
+Decoding stays in this process: worker processes measured slower, their start included,
+even for 4000 images (scripts/measure_data.py, docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -103,17 +105,17 @@ def _header(path: Path) -> tuple[tuple[int, int], str]:
         raise _read_error(path, exc) from exc
 
 
-def _decode_into(out: np.ndarray, path: Path, mode: str) -> None:
-    """Decode ``path`` in ``mode`` ("L" or "RGB") into ``out``, ``(C, H, W)``."""
+def decode(path: Path, mode: str) -> np.ndarray:
+    """The image ``path`` in ``mode`` ("L" or "RGB") as uint8 ``(C, H, W)``."""
     from PIL import Image
 
     try:
         with Image.open(path) as img:
             img.load()
             hwc = np.asarray(img if img.mode == mode else img.convert(mode), dtype=np.uint8)
-            out[...] = hwc[None] if mode == "L" else hwc.transpose(2, 0, 1)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise _read_error(path, exc) from exc
+    return hwc[None] if mode == "L" else hwc.transpose(2, 0, 1)
 
 
 def load_image_folder(folder: Path) -> FolderImages:
@@ -130,5 +132,5 @@ def load_image_folder(folder: Path) -> FolderImages:
     mode = "L" if all(m in _GRAY_MODES for _, m in headers) else "RGB"
     pixels = np.empty((len(files), 1 if mode == "L" else 3, h0, w0), dtype=np.uint8)
     for i, path in enumerate(files):
-        _decode_into(pixels[i], path, mode)
+        pixels[i] = decode(path, mode)
     return FolderImages(pixels, None if labels is None else np.asarray(labels, dtype=np.int64), classes)
