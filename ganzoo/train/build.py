@@ -25,7 +25,7 @@ from ganzoo._version import __version__
 from ganzoo.api import DataInfo, Discriminator, Game, Generator, ModelSpec, Objective
 from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
-from ganzoo.errors import ConfigError, PluginError, UnknownNameError
+from ganzoo.errors import ConfigError, PluginError, UnknownNameError, out_of_memory_error
 from ganzoo.train.config import TrainConfig, apply_overrides
 from ganzoo.train.precision import check_supported
 
@@ -282,8 +282,8 @@ def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, 
     except (TypeError, ValueError) as err:
         raise ConfigError(f"cannot build {part} {name!r} with {settings or 'its defaults'}: {err}") from None
     except RuntimeError as err:  # torch refusing a size: the settings' fault, or (none given) the plugin's bug
-        if not settings:
-            raise
+        if not settings or out_of_memory_error(err, "") is not None:
+            raise  # the plugin's bug, or memory: reported as such by the caller
         first = (str(err).strip().splitlines() or [type(err).__name__])[0]
         raise ConfigError(f"cannot build {part} {name!r} with {settings}: {first}; if these settings should "
                           "work, tell the plugin's authors") from err
