@@ -36,7 +36,9 @@ def section(entries: list[tuple[dict, str, str | None]]) -> str:
                 f"Full tables: [{Path(page).name}]({page})."]
         if is_busy(doc):
             out += ["", "> These numbers were taken on a busy machine; treat them as rough."]
-        out += ["", as_markdown(targets_table(check(doc)), "####")]
+        targets = targets_table(check(doc))
+        targets.title = f"targets of the {', '.join(doc['suites'])} run of {doc['created'][:10]}"  # one heading each
+        out += ["", as_markdown(targets, "####")]
         if "loss" in doc["suites"]:
             out += ["", as_markdown(headline_table(doc), "####")]
         if plot:
