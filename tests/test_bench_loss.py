@@ -39,3 +39,28 @@ def test_forward_backward_returns_a_gradient_per_leaf():
 
 def test_reference_is_always_benchmarked():
     assert loss.backends_for("cpu")[-1] == "reference"
+
+
+def test_launches_are_the_runtime_and_driver_launch_calls():
+    names = ["cudaLaunchKernel", "cudaLaunchKernelExC_v11060", "cuLaunchKernel", "cudaMemsetAsync",
+             "aten::mul", "cudaStreamSynchronize", "cuLaunchKernelEx"]
+    assert loss.launches_in(names) == 4
+
+
+def test_launches_are_counted_only_on_cuda_at_the_count_size(monkeypatch):
+    monkeypatch.setattr(loss, "COMPILE_BACKEND", "eager")
+    counted = []
+    monkeypatch.setattr(loss, "kernel_launches", lambda fn, inputs: counted.append(fn) or 0)
+    case = LossCase(Variant(), loss.LAUNCH_COUNT_SIZE)
+    _, notes = loss.implementations(case, loss.make_inputs(case, "cpu"), ["reference"], count_launches=True)
+    assert all(notes[name]["launches"] == 0 for name in ("eager", "compile", "ganzoo-reference")) and len(counted) == 3
+    rows = loss.measure_case(case, "cpu", ["reference"], quick=True)
+    assert len(counted) == 3 and all("launches" not in row for row in rows)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_eager_bce_launches_kernels_on_cuda():
+    case = LossCase(Variant(), loss.LAUNCH_COUNT_SIZE)
+    inputs = loss.make_inputs(case, "cuda")
+    assert loss.kernel_launches(loss.eager_loss(case, inputs), inputs) >= 2

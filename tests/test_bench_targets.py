@@ -32,3 +32,27 @@ def test_unmeasured_targets_say_so():
 def test_gpu_targets_are_checked_on_a_gpu_document():
     doc = document(device="cuda")
     assert {c["what"] for c in targets.loss_checks(doc)} >= {"ganzoo-cuda of copy bandwidth, n = 10^7"}
+
+
+def _cuda_document(launches=None, bf16_vs_fp32=None):
+    doc = document(device="cuda")
+    if launches is not None:
+        doc["suites"]["loss"]["rows"].append({**doc["suites"]["loss"]["rows"][0], "impl": "ganzoo-cuda",
+                                              "launches": launches})
+    if bf16_vs_fp32 is not None:
+        doc["suites"]["train"]["speed"] = [{"model": "dcgan", "data": "rgb64", "contender": "bf16",
+                                            "image_side": 64, "vs_fp32": bf16_vs_fp32}]
+    return doc
+
+
+def test_two_kernel_launches_at_64_elements_are_met_and_three_are_not():
+    what = "ganzoo-cuda kernel launches per call, n = 64"
+    assert _by_what(_cuda_document(launches=2))[what]["met"] is True
+    assert _by_what(_cuda_document(launches=3))[what]["met"] is False
+    assert _by_what(_cuda_document())[what]["value"] == "not measured"
+
+
+def test_bf16_must_be_one_and_a_half_times_fp32_at_64x64_on_cuda():
+    what = "bf16 / fp32 images/s, dcgan at 64×64"
+    assert _by_what(_cuda_document(bf16_vs_fp32=1.6))[what]["met"] is True
+    assert _by_what(_cuda_document(bf16_vs_fp32=1.2))[what]["met"] is False

@@ -6,7 +6,8 @@ backward, and nothing else (``.backward()`` would add an accumulation into ``.gr
 Eager and compiled code get a tensor target the only way PyTorch takes one: a scalar
 target or the GAN pair's labels are built with ``ones_like`` / ``zeros_like`` inside the
 timed call, as a training step must. Before timing, every implementation's loss is
-checked against eager's.
+checked against eager's. On CUDA, at ``LAUNCH_COUNT_SIZE`` elements (where a call is all
+launch overhead) each implementation's kernel launches per forward+backward are counted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from ganzoo.bench.timing import interleaved_cpu, interleaved_cuda, l2_flusher
 SCALAR_TARGET = 1.0
 #: below this many bytes of inputs the GPU's L2 is flushed before each timed call
 FLUSH_BELOW_BYTES = 256 * 2**20
+#: torch.compile's backend for the compiled contender (a dry run swaps in "aot_eager": no code generation)
+COMPILE_BACKEND = "inductor"
+#: the size at which kernel launches are counted (CUDA only)
+LAUNCH_COUNT_SIZE = 64
+#: the profiler's names of the runtime and driver calls that launch a kernel (with CUDA's version suffixes)
+_LAUNCH_CALLS = ("cudaLaunchKernel", "cuLaunchKernel", "cudaLaunchCooperativeKernel", "cudaGraphLaunch")
 
 
 def _shape(n: int) -> tuple[int, ...]:
@@ -117,14 +124,41 @@ def forward_backward(loss: Callable[[], object], inputs: dict) -> Callable[[], o
     return lambda: torch.autograd.grad(loss(), leaves)
 
 
-def implementations(case: LossCase, inputs: dict, backends: list[str]) -> tuple[dict, dict]:
+def launches_in(event_names) -> int:
+    """How many of a profile's events launch a kernel (``cudaLaunchKernel``, ``cuLaunchKernelEx``, …)."""
+    return sum(1 for name in event_names if name.startswith(_LAUNCH_CALLS))
+
+
+def kernel_launches(loss: Callable[[], object], inputs: dict) -> int:
+    """Kernels one forward+backward of ``loss`` launches on CUDA, counted by torch.profiler after a
+    warm-up call. The gradient seed is allocated beforehand: the fill autograd would launch for
+    it is not the loss's."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    leaves = [t for t in inputs.values() if t.requires_grad]
+    seed = torch.ones((), device=leaves[0].device, dtype=leaves[0].dtype)
+
+    def call():
+        torch.autograd.grad(loss(), leaves, grad_outputs=seed)
+    call()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        call()
+        torch.cuda.synchronize()
+    return launches_in(event.name for event in prof.events())
+
+
+def implementations(case: LossCase, inputs: dict, backends: list[str],
+                    count_launches: bool = False) -> tuple[dict, dict]:
     """({name: timed callable}, {name: notes}) for one case; compiles torch.compile's version
-    and checks every loss against eager's."""
+    and checks every loss against eager's; with ``count_launches`` the notes hold each one's
+    kernel launches per call (CUDA)."""
     import torch
 
     torch._dynamo.reset()  # a fresh cache per case: past its recompile limit dynamo would run eager
     eager = eager_loss(case, inputs)
-    compiled = torch.compile(eager_loss(case, inputs), dynamic=False, fullgraph=True)
+    compiled = torch.compile(eager_loss(case, inputs), dynamic=False, fullgraph=True, backend=COMPILE_BACKEND)
     losses = {"eager": eager, "compile": compiled}
     losses.update({f"ganzoo-{b}": ganzoo_loss(case, inputs, b) for b in backends})
     expected = eager().detach().double()
@@ -134,6 +168,8 @@ def implementations(case: LossCase, inputs: dict, backends: list[str]) -> tuple[
         value = loss().detach().double()  # the first call compiles torch.compile's version
         notes[name] = {"first_call_s": time.perf_counter() - start,
                        "abs_diff": float((value - expected).abs())}
+        if count_launches:
+            notes[name]["launches"] = kernel_launches(loss, inputs)
     return {name: forward_backward(loss, inputs) for name, loss in losses.items()}, notes
 
 
@@ -156,7 +192,8 @@ def run(device: str = "cpu", quick: bool = False, progress=None, cases: list[Los
 
 def measure_case(case: LossCase, device: str, backends: list[str], quick: bool) -> list[dict]:
     inputs = make_inputs(case, device)
-    fns, notes = implementations(case, inputs, backends)
+    fns, notes = implementations(case, inputs, backends,
+                                 count_launches=device == "cuda" and case.size == LAUNCH_COUNT_SIZE)
     reps = 7 if quick else 21
     if device == "cuda":
         flush = l2_flusher(device) if case.min_bytes() < FLUSH_BELOW_BYTES else None

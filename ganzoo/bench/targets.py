@@ -7,9 +7,14 @@ not measure it (a suite not run, a backend not built, a size not in a quick run)
 from __future__ import annotations
 
 from ganzoo.bench import formatting as fmt
+from ganzoo.bench.loss import LAUNCH_COUNT_SIZE
 
 #: the loss variant the kernel targets speak of
 HEADLINE = {"op": "bce", "target": "tensor", "weighting": "none", "dtype": "float32"}
+#: the fused op's kernel launches per forward+backward at LAUNCH_COUNT_SIZE elements, on CUDA
+MAX_LAUNCHES = 2
+#: bf16 against fp32 on CUDA, for image rows of this side (scripts/gpu_check.sh's train benchmark)
+BF16_GOAL, BF16_SIDE = 1.5, 64
 STARTUP_COMMANDS = ("ganzoo --help", "ganzoo list")
 
 
@@ -38,6 +43,10 @@ def loss_checks(doc: dict) -> list[dict]:
                 goal_text = f"≥ {fmt.percent(goal)}" if key == "frac_peak" else f"≥ {goal}×"
                 checks.append(_check("loss", f"ganzoo-cuda {label}, n = {fmt.size(n)}", goal_text, value,
                                      value is not None and value >= goal, shown))
+        launches = (_loss_row(rows, "ganzoo-cuda", LAUNCH_COUNT_SIZE) or {}).get("launches")
+        checks.append(_check("loss", f"ganzoo-cuda kernel launches per call, n = {LAUNCH_COUNT_SIZE}",
+                             f"≤ {MAX_LAUNCHES}", launches, launches is not None and launches <= MAX_LAUNCHES,
+                             str(launches)))
         return checks
     for n, goal in ((64, 2.0), (2**20, 3.0), (2**24, 3.0)):
         value = (_loss_row(rows, "ganzoo-cpp", n) or {}).get("speedup_vs_eager")
@@ -53,6 +62,11 @@ def train_checks(doc: dict) -> list[dict]:
             value = row.get("vs_plain")
             checks.append(_check("train", f"trainer step / plain loop step, {row['data']}", "≤ 1.05", value,
                                  value is not None and value <= 1.05, fmt.ratio(value)))
+    for row in doc["suites"]["train"].get("speed", []):
+        if doc.get("device") == "cuda" and row["contender"] == "bf16" and row.get("image_side") == BF16_SIDE:
+            value = row["vs_fp32"]
+            checks.append(_check("train", f"bf16 / fp32 images/s, {row['model']} at {BF16_SIDE}×{BF16_SIDE}",
+                                 f"≥ {BF16_GOAL}×", value, value >= BF16_GOAL, fmt.ratio(value)))
     return checks
 
 
