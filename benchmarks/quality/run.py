@@ -1,4 +1,4 @@
-"""The quality table: train zoo configurations on ring8/grid25 (and digits), evaluate them with
+"""The quality table: train zoo configurations on ring8/grid25 (and digits, stacked-digits), evaluate them with
 ``ganzoo.metrics``, and write ``results.json`` and ``RESULTS.md`` beside the published rows.
 
 This is a benchmark, not a test: a full run takes hours on two CPU cores. Examples::
@@ -6,6 +6,7 @@ This is a benchmark, not a test: a full run takes hours on two CPU cores. Exampl
     python benchmarks/quality/run.py                      # everything, 5 seeds
     python benchmarks/quality/run.py --only ring8 --configs r1-gan-mlp-mixture --seeds 2
     python benchmarks/quality/run.py --only digits --steps 200   # a quick smoke run
+    python benchmarks/quality/run.py --only stacked-digits --seeds 2 --out /tmp/stacked
 
 Each run uses one torch thread (small networks run fastest so, and a shared machine is
 not oversubscribed). Wall times include building the run, training and its checkpoints;
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import stacked_digits  # this folder's stacked-digits section
 
 HERE = Path(__file__).resolve().parent
 
@@ -312,6 +315,7 @@ def write_markdown(results: dict, path: Path) -> None:
                           "recipe's other defaults; one seed."]
         lines.append("")
     lines += ["## Protocols", "", *(f"{note}\n" for note in PROTOCOLS)]
+    lines += stacked_digits.markdown(results, _pm, _median_load)
     lines += ["## What was tried", "", TRIED]
     if results.get("failures"):
         lines += ["## Failed runs", ""] + [f"- {f}" for f in results["failures"]] + [""]
@@ -330,6 +334,7 @@ def merge(paths: list[Path], out: Path) -> int:
         for data, entries in part["modes"].items():
             merged["modes"].setdefault(data, {}).update(entries)
         merged["digits"].update(part["digits"])
+        merged.setdefault("stacked", {}).update(part.get("stacked", {}))
         merged.setdefault("reference", {}).update(part.get("reference", {}))
         merged["failures"] += part["failures"]
     fileio.write_json(out / "results.json", merged)
@@ -346,7 +351,8 @@ def _runs(env: dict) -> list[dict]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="ring8,grid25,digits", help="comma-separated: ring8, grid25, digits")
+    parser.add_argument("--only", default="ring8,grid25,digits,stacked-digits",
+                        help="comma-separated: ring8, grid25, digits, stacked-digits")
     parser.add_argument("--configs", help="comma-separated configuration labels for ring8/grid25 (default: all)")
     parser.add_argument("--digit-models", default=",".join(DIGIT_MODELS))
     parser.add_argument("--seeds", type=int, default=5)
@@ -368,13 +374,14 @@ def main(argv=None) -> int:
     results = {"environment": {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "torch": torch.__version__,
                                "python": platform.python_version(), "torch_threads": 1,
                                "load_start": [round(x, 2) for x in os.getloadavg()]},
-               "bars": BARS, "published": PUBLISHED, "modes": {}, "digits": {}, "failures": []}
+               "bars": BARS, "published": PUBLISHED, "modes": {}, "digits": {}, "stacked": {}, "failures": []}
     from ganzoo.progress import progress_bar, write
 
     digit_models = args.digit_models.split(",")
     planned = sum(args.seeds for data in ("ring8", "grid25") if data in only
                   for label in MODE_CONFIGS[data] if not chosen or label in chosen)
     planned += len(digit_models) * args.digit_seeds if "digits" in only else 0
+    planned += len(stacked_digits.CONFIGS) * args.seeds if stacked_digits.DATA in only else 0
     # each training and evaluation shows its own bars on a terminal; this one counts the runs
     runs_bar = progress_bar(total=planned, desc="quality runs", unit="run", show=True)
     workdir = Path(tempfile.mkdtemp(prefix="ganzoo-quality-"))
@@ -418,6 +425,9 @@ def main(argv=None) -> int:
                 if runs:
                     results["digits"][model] = {"runs": runs, "summary": summarise_digits(runs)}
                     save(results, args.out)
+        if stacked_digits.DATA in only:
+            stacked_digits.run_rows(train_and_evaluate, args.seeds, extra, workdir, results, runs_bar, write, mean_std)
+            save(results, args.out)
     finally:
         runs_bar.close()
         shutil.rmtree(workdir, ignore_errors=True)

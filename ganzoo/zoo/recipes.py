@@ -243,6 +243,22 @@ pacgan2_mlp = _pacgan(2, summary="PacGAN2 on 2-D points: D judges packs of 2 sam
 pacgan3_mlp = _pacgan(3, summary="PacGAN3 on 2-D points: D judges packs of 3 samples (batch_size counts packs)")
 pacgan4_mlp = _pacgan(4, summary="PacGAN4 on 2-D points: D judges packs of 4 samples (batch_size counts packs)")
 
+# PacDCGAN2, PacGAN's image row (Lin et al. 2018, sec. 5.2, Stacked MNIST): the DCGAN networks and
+# optimiser with D judging pairs of images stacked along the channels; here on stacked-digits, the
+# two updates alternating as in the DCGAN game (--set game.pack=3 and game.update=simultaneous work).
+pacdcgan2 = ModelSpec(
+    name="pacdcgan2",
+    generator="dcgan",
+    discriminator="dcgan",
+    objective="non-saturating",
+    summary="PacDCGAN2: DCGAN networks, D judges pairs of images stacked along the channels",
+    game="packed",
+    game_kwargs={"pack": 2, "update": "alternating"},
+    defaults={**_IMAGES, **_ADAM_DCGAN, "data": "stacked-digits"},
+    paper=PACGAN,
+    tags=("conv", "images", "packing"),
+)
+
 
 METZ = _paper("Unrolled Generative Adversarial Networks", "Metz, Poole, Pfau, Sohl-Dickstein", 2017, "1611.02163")
 
