@@ -234,7 +234,9 @@ def test_metadata_needs_a_summary_and_a_complete_paper():
 def test_check_plugin_checks_the_entry_points_not_skipped():
     keep = {"ganzoo:ring8", "ganzoo:minimax", "ganzoo:mlp"}
     skip = [p.qualified_name for p in registry.list_plugins(pattern="ganzoo:*") if p.qualified_name not in keep]
-    assert sorted(testing.check_plugin("ganzoo", skip=skip)) == sorted(["ganzoo:mlp", "ganzoo:mlp", "ganzoo:minimax", "ganzoo:ring8"])
+    kept = [p.qualified_name for p in registry.list_plugins(pattern="ganzoo:*") if p.qualified_name in keep]
+    assert len(kept) > len(keep)  # mlp is a generator, a discriminator and an encoder: all three are checked
+    assert sorted(testing.check_plugin("ganzoo", skip=skip)) == sorted(kept)
 
 
 def test_check_plugin_reports_every_failure(site):
