@@ -85,6 +85,27 @@ class Encoder(nn.Module):
         raise NotImplementedError
 
 
+class Translator(nn.Module):
+    """Maps images of a source domain ``(n, *source.shape)`` to images of a target domain
+    ``(n, *target.shape)``: the generator of an image-to-image game (pix2pix, CycleGAN), which
+    is fed images instead of noise. Both domains are images in [-1, 1]; the output should end
+    in ``tanh``. Subclasses build their layers in ``__init__(source, target, **settings)``
+    (after calling ``super().__init__``) and implement ``forward(x)``.
+    """
+
+    #: translators take no labels (the trainer's conditional runs are for generators)
+    num_classes = 0
+
+    def __init__(self, source: DataInfo, target: DataInfo):
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.data = target
+
+    def forward(self, x: Tensor) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+
 class Discriminator(nn.Module):
     """Maps samples ``(n, *data.shape)`` to logits: ``(n,)``, or ``(n, patches)`` per patch.
 

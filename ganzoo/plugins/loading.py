@@ -21,13 +21,14 @@ _BASES = {
     "game": "ganzoo.api:Game",
     "generator": "ganzoo.api:Generator",
     "encoder": "ganzoo.api:Encoder",
+    "translator": "ganzoo.api:Translator",
     "discriminator": "ganzoo.api:Discriminator",
     "objective": "ganzoo.api:Objective",
     "dataset": "ganzoo.data.base:Dataset",
     "logger": "ganzoo.api:RunLogger",
 }
 #: constructor arguments the trainer supplies; not hyperparameters of the component
-_SUPPLIED = {"self", "data", "latent_dim", "num_classes"}
+_SUPPLIED = {"self", "data", "latent_dim", "num_classes", "source", "target"}
 
 
 class LoadFailure(Exception):
