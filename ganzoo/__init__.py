@@ -28,10 +28,11 @@ _LAZY = {
     "origin": "ganzoo.registry",
     "describe": "ganzoo.registry",
     "bce_with_logits": "ganzoo.ops",
+    "load_discriminator": "ganzoo.critic",
 }
 
 # Subpackages reachable as attributes after a bare ``import ganzoo`` (``ganzoo.ops.bce_with_logits``).
-_SUBMODULES = ("api", "data", "errors", "metrics", "ops", "registry", "sampling", "testing", "train")
+_SUBMODULES = ("api", "critic", "data", "errors", "metrics", "ops", "registry", "sampling", "testing", "train")
 
 __all__ = ["__version__", "PLUGIN_API", *_LAZY, *_SUBMODULES]
 

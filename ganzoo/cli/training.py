@@ -134,16 +134,27 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--n", "n", type=click.IntRange(min=1), default=64, show_default=True, help="How many samples.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Output file: .npy (array in data space) or .png (image grid, or scatter for 2-D data).")
+              help="Output file: .npz (a dataset: samples 'x' in data space and, for a conditional run, their "
+                   "labels 'y'), .npy (array in data space) or .png (image grid, or scatter for 2-D data).")
+@click.option("--labels", metavar="LABELS",
+              help="A conditional run's classes to draw, cycling through them: e.g. 0-9, 1,3,5 or 0-4,7 "
+                   "[default: all].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the latent noise.")
 @click.option("--checkpoint", help="Checkpoint step to use [default: latest].")
 @click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def sample_command(run_dir, n, out, seed, checkpoint, device, force):
-    """Draw samples from the run in RUN_DIR."""
+def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels):
+    """Draw samples from the run in RUN_DIR.
+
+    \b
+    Examples:
+      ganzoo sample runs/dcgan --n 64 --out grid.png
+      ganzoo sample runs/cgan --labels 0-9 --n 5000 --out aug.npz   # a labelled dataset
+      ganzoo train dcgan --data aug.npz                             # ...that --data reads
+    """
     suffix = out.suffix.lower()
-    if suffix not in (".npy", ".png"):
-        raise ConfigError(f"--out {out} must end in .npy or .png")
+    if suffix not in (".npz", ".npy", ".png"):
+        raise ConfigError(f"--out {out} must end in .npz (samples with their labels), .npy or .png")
     if out.is_dir():
         raise ConfigError(f"--out {out} is a folder; name a file in it, e.g. {out / ('samples' + suffix)}")
     if out.exists() and not force:
@@ -158,15 +169,17 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
     from ganzoo.train.rundata import RecordedData
 
     generator, dataset, step = sampling.load_run(run_dir, checkpoint, device)
+    chosen = sampling.parse_labels(labels, generator.num_classes) if labels is not None else None
     shape = tuple(dataset.info.shape)
-    if suffix == ".npy":
+    if suffix in (".npy", ".npz"):
         needed, free = sampling.npy_bytes(n, dataset), shutil.disk_usage(out.parent).free
         if needed > free:
             raise ConfigError(f"--n {n} samples of shape {shape} take {_size(needed)}, and {out.parent} has "
                               f"{_size(free)} free; ask for fewer or write elsewhere")
-        sampling.save_npy(out, generator, dataset, n, seed)
+        save = sampling.save_npy if suffix == ".npy" else sampling.save_npz
+        save(out, generator, dataset, n, seed, labels=chosen)
     else:
-        samples = sampling.sample(generator, dataset, n, seed)
+        samples = sampling.sample(generator, dataset, n, seed, labels=chosen)
         reference = None
         if samples.ndim == 2 and not isinstance(dataset, RecordedData):  # no data at hand: samples alone
             reference = dataset.to_data_space(dataset.test_split()[0]).numpy()
@@ -175,7 +188,11 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force):
         except ValueError as err:
             raise GanzooError(str(err)) from None
         fileio.write_bytes(out, viz.png_bytes(image))
-    click.echo(f"Wrote {n} samples of shape {shape} from step {step} to {out}", err=True)
+    drawn = ""
+    if generator.num_classes:
+        drawn = f" of labels {labels}" if labels is not None else f" of labels 0-{generator.num_classes - 1}"
+    click.echo(f"Wrote {n} samples of shape {shape}{drawn} from step {step} to {out}"
+               + (" (labels under 'y')" if suffix == ".npz" and generator.num_classes else ""), err=True)
 
 
 def _size(n_bytes: int) -> str:
