@@ -1,7 +1,7 @@
 """A trained discriminator on its own, as a learned realism score.
 
 >>> critic = load_discriminator("runs/dcgan")        # doctest: +SKIP
->>> critic.realism(images)                           # doctest: +SKIP  (n,) in (0, 1)
+>>> critic.realism(images)                           # doctest: +SKIP  (n,) in [0, 1]
 
 :func:`load_discriminator` rebuilds the run's discriminator from its ``config.json``, loads the
 weights of a checkpoint (safetensors: nothing is unpickled) and returns it, in eval mode,
@@ -95,10 +95,10 @@ class Critic(nn.Module):
         return logits.double().cpu().numpy()
 
     def realism(self, x, labels=None, batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """``sigmoid(logits(x))``, ``(n,)`` in (0, 1): the probability that a sample is real for
+        """``sigmoid(logits(x))``, ``(n,)`` in [0, 1]: the probability that a sample is real for
         the BCE objectives (vanilla, non-saturating); for the others (Wasserstein, hinge,
         least squares) a monotone squashing of the score: rank by it, do not read it as a probability."""
-        return 1 / (1 + np.exp(-self.logits(x, labels, batch_size)))
+        return 0.5 * (1 + np.tanh(0.5 * self.logits(x, labels, batch_size)))  # sigmoid, without overflow
 
 
 def load_discriminator(run_dir: str | Path, checkpoint: str | None = None, device: str = "cpu") -> Critic:
