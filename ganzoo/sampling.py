@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from ganzoo import fileio
+from ganzoo.api import Translator
 from ganzoo.errors import ConfigError, RunDirError
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components, config_from_record, select_device
@@ -64,6 +65,9 @@ def load_run(path: str | Path, which: str | None = None, device: str = "cpu", da
     stood in for by what ``config.json`` recorded, unless ``need_samples`` (see
     :func:`ganzoo.train.rundata.build_run`)."""
     parts, tensors, step, sidecar = open_run(path, which, device, data, need_samples=need_samples)
+    if isinstance(parts.generator, Translator):
+        raise ConfigError(f"{path} is a {parts.spec.name} run: its generator translates images instead of drawing "
+                          f"samples from noise; use `ganzoo translate {path} INPUT --out OUTPUT`")
     prefix = "ema" if any(k.startswith("ema.") for k in tensors) else "generator"
     load_network(parts.generator, tensors, prefix, sidecar, "generator")
     return parts.generator.eval(), parts.dataset, step

@@ -76,6 +76,14 @@ def run_trial(model: str | ModelSpec, overrides: dict[str, Any], folder: Path) -
     with _stage(f"training {trainer.config.steps} steps"):
         trainer.fit()
     changed = _changed(before[0], parts.generator), _changed(before[1], parts.discriminator)
+    if trainer.translates:
+        with _stage("reloading the run and translating"):
+            translator = trainer.sampling_generator().eval()
+            if isinstance(model, str):
+                from ganzoo.translate import load_translator
+
+                translator = load_translator(out).network
+            return Trial(changed[0], changed[1], translation_check(translator, trainer.game, parts.dataset))
     with _stage("reloading the run for sampling"):
         if isinstance(model, str):
             generator, dataset, _ = load_run(out)
@@ -84,6 +92,19 @@ def run_trial(model: str | ModelSpec, overrides: dict[str, Any], folder: Path) -
     with _stage("sampling and evaluating"):
         evaluation = evaluate(generator, dataset, n=EVAL_SAMPLES, with_classifier=False)
     return Trial(changed[0], changed[1], evaluation)
+
+
+@torch.no_grad()
+def translation_check(translator: nn.Module, game, dataset) -> dict[str, Any]:
+    """Translate test images as ``ganzoo translate`` does: the translations must have the target's
+    shape and be finite. Returns their mean absolute error to the targets."""
+    source, target = game.sides(dataset.test_split()[0][:EVAL_SAMPLES], dataset.info)
+    translated = translator(source)
+    if tuple(translated.shape) != tuple(target.shape) or not bool(torch.isfinite(translated).all()):
+        raise ValueError(f"the reloaded translator gave {tuple(translated.shape)} images "
+                         f"{'with NaN or infinity' if translated.shape == target.shape else ''} for "
+                         f"{tuple(source.shape)} sources; expected finite {tuple(target.shape)}")
+    return {"l1": float((translated - target).abs().mean())}
 
 
 def _start(model: str | ModelSpec, out: Path, overrides: dict[str, Any]):
@@ -146,11 +167,14 @@ def default_dataset(spec: ModelSpec, model: str | None):
 
 def small_settings(spec: ModelSpec, names: dict[str, str]) -> dict[str, Any]:
     """``--set`` values that make ganzoo's own networks small; plugins' are left as they are."""
+    from ganzoo.train.build import part_kinds
+
     small: dict[str, Any] = {}
+    kinds = part_kinds(names["game"])
     for part in ("generator", "discriminator"):
         if normalize(names[part].rpartition(":")[0]) != BUILTIN:
             continue
-        cls = registry.get(part, names[part])
+        cls = registry.get(kinds[part], names[part])
         defaults = {**constructor_defaults(cls), **getattr(spec, f"{part}_kwargs")}
         if "hidden" in defaults:
             hidden = defaults["hidden"]

@@ -127,7 +127,10 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
     echo(f"Done: step {trainer.step}. Run directory: {path}", err=True)
     echo(f"  samples:     {path / 'samples'}", err=True)
     echo(f"  checkpoints: {path / 'checkpoints'}", err=True)
-    echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
+    if getattr(trainer, "translates", False):
+        echo(f"Translate images with: ganzoo translate {path} INPUT --out OUTPUT", err=True)
+    else:
+        echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
 
 
 @click.command("sample")

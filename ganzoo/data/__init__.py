@@ -21,10 +21,13 @@ def looks_like_path(name_or_path: str) -> bool:
 
 
 def load_dataset(
-    name_or_path: str, *, seed: int = 0, data_dir: str | None = None, download: bool = False
+    name_or_path: str, *, seed: int = 0, data_dir: str | None = None, download: bool = False,
+    domains: bool = False,
 ) -> Dataset:
     """A registered dataset by name (``digits``, ``ring8``, ``mnist``, a plugin's…), or a
-    user's ``.npy`` / ``.npz`` file or image folder.
+    user's ``.npy`` / ``.npz`` file or image folder. ``domains``: a folder is two image domains
+    for translation (``trainA/`` and ``trainB/``, or side-by-side pairs; see
+    :mod:`ganzoo.data.pairs`).
 
     A registered name wins over a file or folder of the same name in the working
     directory; write ``./digits`` to mean the folder.
@@ -42,6 +45,10 @@ def load_dataset(
                 raise
         else:
             return cls(**options)
+    if domains:
+        from ganzoo.data.pairs import load_domain_folder
+
+        return load_domain_folder(name_or_path, **options)
     from ganzoo.data.files import UserData
 
     return UserData(name_or_path, **options)

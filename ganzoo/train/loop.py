@@ -15,6 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import fileio, viz
+from ganzoo.api import Translator
 from ganzoo.interrupts import STOP_SIGNALS, Interrupted
 from ganzoo.errors import ConfigError, RunDirError, TrainingDiverged, out_of_memory_error
 from ganzoo.train import checkpoint
@@ -92,10 +93,15 @@ class Trainer:
         self.step = 0
         self.elapsed = 0.0  # training seconds, summed over resumes
         self.conditional = self.G.num_classes > 0
-        sample_rng = torch.Generator().manual_seed(config.seed + _SAMPLE_SEED_OFFSET)
-        n = GRID_SIZE if parts.dataset.info.is_image else SCATTER_SIZE
-        self.fixed_z = self.G.sample_latent(n, sample_rng, device)
-        self.fixed_labels = (torch.arange(n, device=device) % self.G.num_classes) if self.conditional else None
+        #: the sample grids show a translator's translations of fixed test images, else fixed latents' samples
+        self.translates = isinstance(self.G, Translator)
+        if self.translates:
+            self.fixed_batch = parts.dataset.test_split()[0][:GRID_SIZE].to(device)
+        else:
+            sample_rng = torch.Generator().manual_seed(config.seed + _SAMPLE_SEED_OFFSET)
+            n = GRID_SIZE if parts.dataset.info.is_image else SCATTER_SIZE
+            self.fixed_z = self.G.sample_latent(n, sample_rng, device)
+            self.fixed_labels = (torch.arange(n, device=device) % self.G.num_classes) if self.conditional else None
         #: the signal that asked this run to stop (see request_stop), or None
         self.stop_signal: int | None = None
         self._saving = False  # a second signal waits for the checkpoint being written
@@ -287,7 +293,9 @@ class Trainer:
         was_training = G.training
         G.eval()
         try:
-            fake = self.parts.dataset.to_data_space(G(self.fixed_z, self.fixed_labels).float().cpu()).numpy()
+            images = (self.game.preview(G, self.fixed_batch, self.parts.dataset.info) if self.translates
+                      else G(self.fixed_z, self.fixed_labels))
+            fake = self.parts.dataset.to_data_space(images.float().cpu()).numpy()
         finally:
             G.train(was_training)
         reference = None
@@ -313,6 +321,7 @@ class Trainer:
             tensors.update(checkpoint.prefixed(role, network.state_dict()))
         if self.ema is not None:
             tensors.update(checkpoint.prefixed("ema", self.ema.state_dict()))
+        tensors.update(checkpoint.prefixed("game", self.game.state_dict()))
         optim_meta = {}
         for name, optimizer in self.optimizers.items():
             key = _optimizer_key(name)
@@ -347,6 +356,7 @@ class Trainer:
                 network.load_state_dict(checkpoint.unprefixed(role, tensors))
             if self.ema is not None:
                 self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors) or self.G.state_dict())
+            self.game.load_state_dict({k: v.to(self.device) for k, v in checkpoint.unprefixed("game", tensors).items()})
             for name, optimizer in self.optimizers.items():
                 key = _optimizer_key(name)
                 checkpoint.optimizer_from_flat(optimizer, f"optim.{key}", tensors, meta["optim"][key])

@@ -64,10 +64,11 @@ def build_run(config: TrainConfig, record: dict[str, Any], device: torch.device,
 def given_data(config: TrainConfig, record: dict[str, Any], data: str) -> Dataset:
     """The dataset ``data``, refused if its samples differ from the run's in shape, range or
     (conditional runs) classes."""
-    dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download)
     recorded = recorded_info(record)
+    dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download,
+                           domains=recorded is not None and bool(recorded.domains))
     if recorded is not None:
-        fields = ["shape", "bounded"] + (["num_classes"] if config.conditional else [])
+        fields = ["shape", "bounded", "domains"] + (["num_classes"] if config.conditional else [])
         differ = [f"{f} {getattr(dataset.info, f)!r}, the run's {getattr(recorded, f)!r}"
                   for f in fields if getattr(dataset.info, f) != getattr(recorded, f)]
         if differ:
@@ -80,7 +81,8 @@ def recorded_info(record: dict[str, Any]) -> DataInfo | None:
     """The ``data_info`` of a ``config.json``, or None if it has none (or a damaged one)."""
     info = record.get("data_info")
     try:
-        return DataInfo(tuple(int(d) for d in info["shape"]), bool(info["bounded"]), int(info["num_classes"]))
+        return DataInfo(tuple(int(d) for d in info["shape"]), bool(info["bounded"]), int(info["num_classes"]),
+                        tuple(int(d) for d in info.get("domains", ())))
     except (TypeError, KeyError, ValueError):
         return None
 
@@ -97,3 +99,4 @@ def keeps_base_mapping(data: str) -> bool:
     except GanzooError:
         return False
     return cls.to_data_space is Dataset.to_data_space
+

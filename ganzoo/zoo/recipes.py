@@ -350,3 +350,49 @@ veegan_mlp = _veegan_protocol(
     inverse="reconstructor",
     summary="VEEGAN on 2-D points: reconstructor 128x2, D on (x, z) pairs, G/F minimise D's KL estimate + l2 of z",
 )
+
+
+ISOLA = _paper("Image-to-Image Translation with Conditional Adversarial Networks", "Isola, Zhu, Zhou, Efros", 2017,
+               "1611.07004")
+ZHU = _paper("Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks",
+             "Zhu, Park, Isola, Efros", 2017, "1703.10593")
+
+# pix2pix (Isola et al. 2017): U-Net G with dropout, 70x70 PatchGAN D on (source, image) pairs, BatchNorm,
+# non-saturating BCE (through the fused op) + 100 * L1, Adam 2e-4 (0.5, 0.999). On the built-in 8x8
+# edges -> digits the U-Net has 3 levels and the PatchGAN 1 stride-2 layer (2x2 patches of 8x8 pixels:
+# at 256x256 the defaults give pix2pix's 30x30); batch 64 instead of the paper's 1-10, 3 000 steps.
+pix2pix = ModelSpec(
+    name="pix2pix",
+    generator="unet",
+    discriminator="patchgan",
+    objective="non-saturating",
+    summary="pix2pix: U-Net translator, PatchGAN on (source, image) pairs, GAN loss + 100 * L1 (edges -> digits)",
+    discriminator_kwargs={"layers": 1},
+    game="pix2pix",
+    defaults={"data": "digits-edges", "optimizer": "adam", "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 64,
+              "d_steps": 1, "steps": 3_000},
+    paper=ISOLA,
+    tags=("image-to-image", "paired", "conv", "images"),
+)
+
+# CycleGAN (Zhu et al. 2017): two ResNet translators with instance norm, two PatchGANs, least squares,
+# cycle weight 10, identity 0.5, a pool of 50 fakes, Adam 2e-4 (0.5, 0.999). On the built-in 8x8 digits ->
+# bold digits: one downsampling and 3 residual blocks of width 32 (the paper: 2 and 9 of 64 at 256x256),
+# PatchGANs of 1 stride-2 layer, batch 16 (the paper's 1), 3 000 steps, no learning-rate decay.
+cyclegan = ModelSpec(
+    name="cyclegan",
+    generator="resnet",
+    discriminator="patchgan",
+    objective="least-squares",
+    summary="CycleGAN: two ResNet translators, two PatchGANs, cycle + identity L1, least squares (digits -> bold)",
+    generator_kwargs={"width": 32, "blocks": 3, "downsample": 1},
+    discriminator_kwargs={"layers": 1, "norm": "instance"},
+    game="cyclegan",
+    networks={"generator_ba": "resnet", "discriminator_a": "patchgan"},
+    network_kwargs={"generator_ba": {"width": 32, "blocks": 3, "downsample": 1},
+                    "discriminator_a": {"layers": 1, "norm": "instance"}},
+    defaults={"data": "digits-bold", "optimizer": "adam", "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 16,
+              "d_steps": 1, "steps": 3_000},
+    paper=ZHU,
+    tags=("image-to-image", "unpaired", "conv", "images"),
+)
