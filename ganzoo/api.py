@@ -262,3 +262,33 @@ class RunLogger:
 
     def close(self) -> None:
         """Flush and release what ``start`` opened."""
+
+
+class Scorer:
+    """An anomaly score per sample from a trained run (``ganzoo score``; entry-point group
+    ``ganzoo.scorers``). Higher means more anomalous.
+
+    ganzoo builds a scorer as ``cls(**settings)`` (``ganzoo score --set <arg>=<value>``), calls
+    ``check(run)`` once and then ``score(run, x)`` batch by batch, under ``torch.no_grad()``
+    unless the scorer turns gradients on itself (latent inversion does).
+
+    run: the trained run (:class:`ganzoo.scoring.ScoringRun`): ``run.networks``, its networks
+        by role (``generator``, ``discriminator`` and those its game adds, e.g. ``encoder``),
+        loaded from the checkpoint, in eval mode, on ``run.device``, with gradients off;
+        ``run.roles`` (role -> kind), ``run.game``, ``run.dataset`` (the run's data: ``info``,
+        ``to_data_space``), ``run.latent_dim``, ``run.step`` and ``run.discriminator_input(x, z)``
+        (what the run's discriminator takes for samples ``x``: ``x`` itself, or the pair
+        ``(x, E(x))`` when it judges (sample, latent) pairs).
+    x: samples in model space, ``(n, *data shape)``, on ``run.device``.
+    Returns ``(n,)`` finite floats. A scorer must not change the networks' weights.
+    """
+
+    def check(self, run: Any) -> None:
+        """Raise :class:`ganzoo.errors.GanzooError`, saying why and what to do, when this scorer
+        cannot score ``run`` (e.g. it needs an encoder the run does not have)."""
+
+    def score(self, run: Any, x: Tensor) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

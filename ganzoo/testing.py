@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import registry
-from ganzoo.api import DataInfo, Discriminator, Encoder, Game, Generator, ModelSpec, Objective, RunLogger
+from ganzoo.api import DataInfo, Discriminator, Encoder, Game, Generator, ModelSpec, Objective, RunLogger, Scorer
 from ganzoo.data.base import Dataset
 from ganzoo.errors import GanzooError
 from ganzoo.plugins.discovery import BUILTIN, normalize
@@ -49,6 +49,7 @@ __all__ = [
     "check_model",
     "check_game",
     "check_encoder",
+    "check_scorer",
     "check_metadata",
     "check_plugin",
 ]
@@ -297,6 +298,38 @@ def check_logger(cls: type) -> None:
         logger.close()
 
 
+def check_scorer(cls: type, **settings: Any) -> None:
+    """An anomaly scorer builds from ``settings`` (default: the class's ``contract_settings``,
+    else none) and scores a batch of a small run of MLP networks on 8x8 images (generator,
+    discriminator and an encoder): one finite float per sample, shaped ``(n,)``, the same scores
+    for the same samples, and the networks' weights untouched."""
+    from ganzoo.data.base import TensorDataset
+    from ganzoo.scoring import ScoringRun, score_samples
+
+    _require(isinstance(cls, type) and issubclass(cls, Scorer), f"{_name(cls)} is not a subclass of ganzoo.api.Scorer")
+    scorer = cls(**(settings or getattr(cls, "contract_settings", {})))
+    latent_dim, n = 4, 6
+    torch.manual_seed(0)
+    kinds = {"generator": "generator", "discriminator": "discriminator", "encoder": "encoder"}
+    networks = {}
+    for role, kind in kinds.items():
+        args = {"data": IMAGES, "hidden": [8]} | ({} if kind == "discriminator" else {"latent_dim": latent_dim})
+        networks[role] = registry.get(kind, "ganzoo:mlp")(**args).eval().requires_grad_(False)
+    images = torch.rand(2 * n, *IMAGES.shape) * 2 - 1
+    data = TensorDataset(images[:n], images[n:], bounded=True)
+    run = ScoringRun(None, networks, kinds, registry.get("game", "ganzoo:alternating")(), data, latent_dim,
+                     torch.device("cpu"))
+    before = {role: {k: v.clone() for k, v in net.state_dict().items()} for role, net in networks.items()}
+    first = score_samples(scorer, run, images[:n])
+    _require(first.shape == (n,), f"{_name(cls)}: {first.shape} scores for {n} samples")
+    again = score_samples(scorer, run, images[:n])
+    _require(bool((first == again).all()), f"{_name(cls)}: the same samples got other scores on a second call; "
+                                           "seed any randomness the scorer uses")
+    for role, net in networks.items():
+        changed = [k for k, v in net.state_dict().items() if not torch.equal(v, before[role][k])]
+        _require(not changed, f"{_name(cls)} changed the {role}'s weights ({', '.join(changed)})")
+
+
 def check_game(game: str | type, *, networks: dict[str, str] | None = None, **kwargs: Any) -> None:
     """A game trains under ganzoo's own trainer: a recipe of ganzoo's small MLP networks and
     the non-saturating objective, playing ``game`` (a registered name or class), goes
@@ -465,6 +498,7 @@ _CHECKS = {
     "dataset": check_dataset,
     "model": check_model,
     "logger": check_logger,
+    "scorer": check_scorer,
 }
 
 

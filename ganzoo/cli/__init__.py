@@ -16,6 +16,7 @@ COMMANDS = {
     "train": "ganzoo.cli.training:train_command",
     "sample": "ganzoo.cli.training:sample_command",
     "eval": "ganzoo.cli.evaluate:eval_command",
+    "score": "ganzoo.cli.score:score_command",
     "bench": "ganzoo.cli.bench:bench_command",
     "doctor": "ganzoo.cli.doctor:doctor_command",
     "plugin": "ganzoo.cli.plugin:plugin_group",

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 
-KINDS = ("model", "game", "generator", "discriminator", "encoder", "translator", "objective", "dataset", "logger")
+KINDS = ("model", "game", "generator", "discriminator", "encoder", "translator", "objective", "dataset", "logger",
+         "scorer")
 GROUPS = {kind: f"ganzoo.{kind}s" for kind in KINDS}
 _KIND_OF_GROUP = {group: kind for kind, group in GROUPS.items()}
 

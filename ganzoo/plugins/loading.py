@@ -26,6 +26,7 @@ _BASES = {
     "objective": "ganzoo.api:Objective",
     "dataset": "ganzoo.data.base:Dataset",
     "logger": "ganzoo.api:RunLogger",
+    "scorer": "ganzoo.api:Scorer",
 }
 #: constructor arguments the trainer supplies; not hyperparameters of the component
 _SUPPLIED = {"self", "data", "latent_dim", "num_classes", "source", "target"}

@@ -25,6 +25,7 @@ from ganzoo._version import __version__
 from ganzoo.api import DataInfo, Discriminator, Game, Generator, ModelSpec, Objective
 from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
+from ganzoo.data.subset import select_classes
 from ganzoo.errors import ConfigError, PluginError, UnknownNameError, out_of_memory_error
 from ganzoo.train.config import TrainConfig, apply_overrides
 from ganzoo.train.precision import check_supported
@@ -216,6 +217,7 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     data, registered = _data_name(config, spec, model, pinned)
     if dataset is None:
         dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download)
+    dataset = select_classes(dataset, config.classes, config.exclude_classes)
     info = dataset.info
     if config.conditional and info.num_classes == 0:
         raise ConfigError(f"conditional=true needs labelled data, and {config.data!r} has no labels")

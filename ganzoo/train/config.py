@@ -68,6 +68,11 @@ class TrainConfig:
     dist_timeout: float = 600.0
     data_dir: str | None = None
     download: bool = False
+    #: train on these classes of a labelled dataset only (label numbers, or class folder names),
+    #: e.g. classes=0,1,2; or on all but exclude_classes=3 (anomaly detection's one-class-out
+    #: protocol). Both splits keep only those classes; labels keep their numbers.
+    classes: list[int | str] | None = None
+    exclude_classes: list[int | str] | None = None
     #: where rows and sample grids go besides metrics.jsonl (always written): comma-separated
     #: logger plugins, e.g. "tensorboard" (see `ganzoo list --kind logger`)
     loggers: str = "jsonl"
@@ -118,6 +123,8 @@ class TrainConfig:
              f"betas must both lie in [0, 1), e.g. betas=0.5,0.999 (got {','.join(map(str, self.betas))})"),
             (min(self.log_every, self.sample_every, self.checkpoint_every, self.keep_checkpoints) >= 1,
              "log_every, sample_every, checkpoint_every and keep_checkpoints must be >= 1"),
+            (self.classes is None or self.exclude_classes is None,
+             "set classes (the ones to keep) or exclude_classes (the ones to leave out), not both"),
         ]
         for ok, message in checks:
             if not ok:
@@ -126,7 +133,10 @@ class TrainConfig:
 
 # Keys that describe what is trained; a resumed run may not change them.
 STRUCTURAL_KEYS = ("model", "data", "seed", "batch_size", "latent_dim", "d_steps", "optimizer",
-                   "conditional", "generator", "discriminator", "objective", "game", "networks")
+                   "conditional", "generator", "discriminator", "objective", "game", "networks",
+                   "classes", "exclude_classes")
+#: settings holding a list of classes
+CLASS_KEYS = ("classes", "exclude_classes")
 
 
 def parse_value(text: str) -> Any:
@@ -150,6 +160,8 @@ def parse_value(text: str) -> Any:
 
 def _coerce(key: str, value: Any, default: Any) -> Any:
     """Fit ``value`` to the type of the field's default, or raise a ConfigError naming ``key``."""
+    if key in CLASS_KEYS:
+        return _class_list(key, value)
     try:
         if isinstance(default, bool):
             if isinstance(value, bool):
@@ -180,6 +192,16 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     except (TypeError, ValueError):
         pass
     raise ConfigError(f"bad value {value!r} for {key}: expected {_describe(default)}")
+
+
+def _class_list(key: str, value: Any) -> list[int | str] | None:
+    """``classes=3``, ``classes=0,1,2`` or ``classes=cat,dog`` as a list (None: every class)."""
+    values = value if isinstance(value, list) else [value]
+    if value is None:
+        return None
+    if not values or any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in values):
+        raise ConfigError(f"bad value {value!r} for {key}: expected class numbers or names, e.g. {key}=0,1,2")
+    return values
 
 
 def _describe(default: Any) -> str:
