@@ -69,14 +69,17 @@ def test_anogan_optimises_the_latent_and_keeps_samples_independent(runs, x):
     assert many.mean() < 0.9 * one.mean()  # the inversion rebuilds x better than a random z
     batched = score_samples(create_scorer("anogan", {"steps": 20}), run, x)
     alone = score_samples(create_scorer("anogan", {"steps": 20}), run, x, batch_size=1)
-    assert batched == pytest.approx(alone, rel=1e-4)  # each sample has its own z, from the same start
+    assert batched == pytest.approx(alone, rel=1e-4)  # each sample has its own z, whatever its batch
+    starts = create_scorer("anogan").starts(run.networks["generator"], x)
+    assert not torch.equal(starts[0], starts[1])  # a random start per sample
+    assert torch.equal(create_scorer("anogan").starts(run.networks["generator"], x[1:2])[0], starts[1])
 
 
 def test_anogan_weight_zero_is_the_l1_residual_alone(runs, x):
     run = load_scoring_run(runs["plain"])
     scorer = create_scorer("anogan", {"steps": 2, "weight": 0.0})
     G = run.networks["generator"]
-    z = G.sample_latent(1, torch.Generator().manual_seed(0), x.device).repeat(len(x), 1).requires_grad_(True)
+    z = scorer.starts(G, x).requires_grad_(True)
     optimizer = torch.optim.Adam([z], lr=scorer.lr)
     for _ in range(2):
         optimizer.zero_grad()

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
@@ -60,15 +62,15 @@ class DiscriminatorScorer(Scorer):
 
 
 class AnoGANScorer(Scorer):
-    """AnoGAN's latent inversion: from a random z (one draw of the prior, the same for every
-    sample), ``steps`` Adam steps on z (all samples of a batch at once, each with its own z) minimising
+    """AnoGAN's latent inversion: from a random z (see :meth:`starts`), ``steps`` Adam steps on z
+    (all samples of a batch at once, each with its own z) minimising
     ``(1 - weight) ||x - G(z)||_1 + weight ||f(x) - f(G(z))||_1``; the score is that loss at the
     last z. f: the discriminator's features, the input of its last linear or convolutional layer
     (AnoGAN's feature matching); a discriminator of (sample, latent) pairs sees (x, E(x)) and
     (G(z), z).
 
     steps: Adam steps on z per batch (AnoGAN: 500); lr: their learning rate; weight: AnoGAN's
-    lambda, the feature term's share (0.1; 0: the residual alone); seed: the starting z's draw.
+    lambda, the feature term's share (0.1; 0: the residual alone); seed: of the starting z's draws.
     """
 
     summary = "AnoGAN: optimise z so G(z) rebuilds x (Adam on z, batched); residual + weight x D-feature loss"
@@ -88,9 +90,7 @@ class AnoGANScorer(Scorer):
 
     def score(self, run, x: Tensor) -> Tensor:
         G, D = run.networks["generator"], run.networks["discriminator"]
-        # one start for every sample, so a sample's score does not depend on the batch it is in
-        z0 = G.sample_latent(1, torch.Generator().manual_seed(self.seed), x.device)
-        z = z0.repeat(len(x), 1).requires_grad_(True)
+        z = self.starts(G, x).requires_grad_(True)
         optimizer = torch.optim.Adam([z], lr=self.lr)
         with torch.enable_grad():
             target = features(D, run.discriminator_input(x)) if self.weight > 0 else None
@@ -101,6 +101,13 @@ class AnoGANScorer(Scorer):
                 optimizer.step()
         with torch.no_grad():
             return self._loss(run, G, D, x, z, target)
+
+    def starts(self, G, x: Tensor) -> Tensor:
+        """Each sample's starting z, a draw of the prior seeded by ``seed`` and the sample's own
+        bytes: a sample's score does not depend on the batch it is in, nor on its place there."""
+        rows = x.detach().float().cpu().flatten(1).numpy()
+        seeds = [zlib.crc32(row.tobytes(), self.seed) for row in rows]
+        return torch.cat([G.sample_latent(1, torch.Generator().manual_seed(s), x.device) for s in seeds])
 
     def _loss(self, run, G, D, x, z, target) -> Tensor:
         fake = G(z)
