@@ -25,11 +25,20 @@ class DataInfo:
     bounded: samples lie in [-1, 1] (images are scaled so); the generator should end in
         ``tanh``. Unbounded data (ring8, grid25) gets a linear output.
     num_classes: number of labels, 0 when the data has none or the model ignores them.
+    domains: for two image domains side by side (image-to-image translation: ``A`` then
+        ``B`` along the channels), the channels of each, e.g. ``(1, 1)``; ``()`` otherwise.
     """
 
     shape: tuple[int, ...]
     bounded: bool
     num_classes: int = 0
+    domains: tuple[int, ...] = ()
+
+    def domain(self, index: int) -> DataInfo:
+        """The images of domain ``index`` (0: A, 1: B) of two-domain data, unlabelled."""
+        if not self.domains:
+            raise ValueError(f"data shaped {self.shape} holds one domain, not two side by side")
+        return DataInfo((self.domains[index], *self.shape[1:]), self.bounded)
 
     @property
     def numel(self) -> int:
@@ -180,6 +189,24 @@ class Game:
         """The data the network of ``role`` is built for (default: the dataset's).
         A game that packs m samples into one discriminator input says so here."""
         return data
+
+    def network_domains(self, role: str, data: DataInfo) -> tuple[DataInfo, DataInfo]:
+        """The ``(source, target)`` images the translator of ``role`` maps between, in a game
+        on two image domains (``data.domains``; see :class:`Translator`). Default: A to B."""
+        return data.domain(0), data.domain(1)
+
+    def state_dict(self) -> dict[str, Tensor]:
+        """Tensors the game keeps between steps (CycleGAN's pool of generated images), saved
+        in every checkpoint so that a resumed run continues exactly. Default: none."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Restore what :meth:`state_dict` returned (empty for checkpoints of games without state)."""
+
+    def preview(self, generator: nn.Module, batch: Tensor, data: DataInfo) -> Tensor:  # pragma: no cover
+        """A game whose generator is a :class:`Translator` draws its sample grids here: the
+        images to show (model space, ``(n, C, H, W)``) for a fixed ``batch`` of test data."""
+        raise NotImplementedError(f"{type(self).__name__} has a translator but no preview()")
 
     def parameter_groups(self, networks: dict[str, nn.Module]) -> dict[str, Any]:
         """optimizer name -> the parameters it updates (or a list of parameter-group dicts).

@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from ganzoo import registry
-from ganzoo.api import DataInfo, Discriminator, Encoder, Game, Generator, ModelSpec, Objective, RunLogger, Scorer
+from ganzoo.api import DataInfo, Discriminator, Encoder, Game, Generator, ModelSpec, Objective, RunLogger, Translator, Scorer
 from ganzoo.data.base import Dataset
 from ganzoo.errors import GanzooError
 from ganzoo.plugins.discovery import BUILTIN, normalize
@@ -188,6 +188,39 @@ def check_encoder(
         _require_gradients(e, where)
 
 
+#: the two-domain data a translator is checked on without a ``contract_data``: grey 8x8 and colour 32x32
+TRANSLATION_DATA = (DataInfo((2, 8, 8), bounded=True, domains=(1, 1)), DataInfo((6, 32, 32), bounded=True, domains=(3, 3)))
+
+
+def check_translator(cls: type, data: DataInfo | Iterable[DataInfo] | None = None, *, batch: int = 4,
+                     **kwargs: Any) -> None:
+    """A translator maps source images ``(n, *source.shape)`` to finite target images
+    ``(n, *target.shape)``, with gradients reaching its parameters and its input. ``data``: two-domain
+    data (``DataInfo.domains``), one or several; default: the class's ``contract_data``, else
+    grey 8×8 and colour 32×32 pairs. It is built for domain A to domain B."""
+    _require(isinstance(cls, type) and issubclass(cls, Translator),
+             f"{_name(cls)} is not a subclass of ganzoo.api.Translator")
+    infos = data if data is not None else getattr(cls, "contract_data", None) or TRANSLATION_DATA
+    infos = [infos] if isinstance(infos, DataInfo) else list(infos)
+    for info in infos:
+        _require(len(info.domains) == 2, f"check_translator needs two-domain data (DataInfo.domains); got {info}")
+        source, target = info.domain(0), info.domain(1)
+        where = f"{_name(cls)} from {source.shape} to {target.shape}"
+        torch.manual_seed(0)
+        try:
+            t = cls(source, target, **kwargs)
+        except ValueError as err:
+            raise ContractError(f"{where}: refused to build: {err}") from None
+        x = torch.rand(batch, *source.shape).mul(2).sub(1).requires_grad_(True)
+        y = t(x)
+        _require(isinstance(y, Tensor) and tuple(y.shape) == (batch, *target.shape),
+                 f"{where}: output {getattr(y, 'shape', type(y).__name__)}, want {(batch, *target.shape)}")
+        _require_finite(y, f"{where}: output")
+        y.square().mean().backward()
+        _require(x.grad is not None and bool(x.grad.abs().sum() > 0), f"{where}: no gradient reaches the input")
+        _require_gradients(t, where)
+
+
 class _TinyDiscriminator(Discriminator):
     """A linear discriminator for exercising objectives' penalty hooks."""
 
@@ -343,15 +376,20 @@ def check_game(game: str | type, *, networks: dict[str, str] | None = None, **kw
     cls = registry.get("game", name)
     _require(isinstance(cls, type) and issubclass(cls, Game), f"{_name(cls)} is not a subclass of ganzoo.api.Game")
     roles = getattr(cls, "roles", None)
-    _require(isinstance(roles, dict) and roles.get("generator") == "generator"
+    _require(isinstance(roles, dict) and roles.get("generator") in ("generator", "translator")
              and roles.get("discriminator") == "discriminator",
-             f"{_name(cls)}.roles must map 'generator' and 'discriminator' to their kinds; got {roles!r}")
+             f"{_name(cls)}.roles must map 'generator' (to generator or translator) and 'discriminator' to their "
+             f"kinds; got {roles!r}")
     extra = {**getattr(cls, "contract_networks", {}), **(networks or {})}
-    missing = sorted(set(roles) - {"generator", "discriminator"} - set(extra))
+    translates = roles["generator"] == "translator"
+    missing = sorted(set(roles) - ({"discriminator"} if translates else {"generator", "discriminator"}) - set(extra))
     _require(not missing, f"{_name(cls)} adds the roles {missing}: give the networks to check it with as "
                           "`contract_networks = {role: registry name}` on the class, or networks=")
-    spec = ModelSpec(name=f"contract-{name.replace(':', '-')}", generator="ganzoo:mlp", discriminator="ganzoo:mlp",
-                     objective="ganzoo:non-saturating", summary=f"{name} on small MLPs", game=name, networks=extra)
+    # a translation game trains on two image domains: the built-in edges of the digits, unless it names its own
+    defaults = {"data": getattr(cls, "contract_dataset", "ganzoo:digits-edges")} if translates else {}
+    spec = ModelSpec(name=f"contract-{name.replace(':', '-')}", generator=extra.pop("generator", "ganzoo:mlp"),
+                     discriminator=extra.pop("discriminator", "ganzoo:mlp"), objective="ganzoo:non-saturating",
+                     summary=f"{name} on small networks", game=name, networks=extra, defaults=defaults)
     check_model(spec, **kwargs)
 
 
@@ -385,6 +423,7 @@ def check_model(
         data, or 10 labels for a recipe whose defaults say ``conditional``.
     settings: further ``--set`` overrides for the run, e.g. ``{"generator.depth": 2}``.
     """
+    from ganzoo.train.build import part_kinds
     from ganzoo.trial import TrialError, default_dataset, explain, run_trial, small_settings, synthetic_data_file
 
     spec, model = _as_recipe(spec_or_name)
@@ -400,7 +439,8 @@ def check_model(
         if default is not None and data is None and num_classes is None:
             data_name = spec.defaults["data"]
         else:
-            declared = [getattr(registry.get(part, names[part]), "contract_data", None)
+            kinds = part_kinds(names["game"])
+            declared = [getattr(registry.get(kinds[part], names[part]), "contract_data", None)
                         for part in ("generator", "discriminator")]
             data = data or (default.info if default is not None else _infos(next((d for d in declared if d), POINTS))[0])
             try:
@@ -440,9 +480,14 @@ def _as_recipe(spec_or_name: Any) -> tuple[ModelSpec, str | None]:
 def _recipe_components(spec: ModelSpec, model: str | None) -> dict[str, str]:
     """Qualified component names as the trainer resolves them; warns about bare names that
     another package's entry of the same name could make ambiguous."""
+    from ganzoo.train.build import part_kinds
+
     own = model.rpartition(":")[0] if model else None
-    names = {part: registry.resolve(part, getattr(spec, part), within=own)
+    game = registry.resolve("game", spec.game, within=own)
+    kinds = part_kinds(game)
+    names = {part: registry.resolve(kinds[part], getattr(spec, part), within=own)
              for part in ("generator", "discriminator", "objective")}
+    names["game"] = game
     if own is None:
         return names
     for part, qualified in names.items():
@@ -494,6 +539,7 @@ _CHECKS = {
     "generator": check_generator,
     "discriminator": check_discriminator,
     "encoder": check_encoder,
+    "translator": check_translator,
     "objective": check_objective,
     "dataset": check_dataset,
     "model": check_model,

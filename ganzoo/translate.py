@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,13 +28,16 @@ BATCH_SIZE = 256
 @dataclass
 class LoadedTranslator:
     """A run's translator for one direction, in eval mode: ``network`` maps ``source`` images to
-    ``target`` images (both model space, [-1, 1]); ``step`` is its checkpoint's."""
+    ``target`` images (both model space, [-1, 1]); ``step`` is its checkpoint's; ``game`` and
+    ``dataset`` the run's."""
 
     network: nn.Module
     source: DataInfo
     target: DataInfo
     direction: str
     step: int
+    game: Any = None
+    dataset: Any = None
 
     @torch.no_grad()
     def __call__(self, images: np.ndarray) -> np.ndarray:
@@ -52,14 +56,23 @@ class LoadedTranslator:
         return np.concatenate(out) if out else np.empty((0, *self.target.shape), np.float32)
 
 
+def is_translation_run(run_dir: str | Path) -> bool:
+    """Whether the run in ``run_dir`` (as its config.json records it) has a translator for a generator."""
+    from ganzoo.train.rundir import RunDir
+
+    components = RunDir.open(run_dir).read_record().get("components") or {}
+    return (components.get("generator") or {}).get("kind") == "translator"
+
+
 def load_translator(run_dir: str | Path, direction: str | None = None, which: str | None = None,
-                    device: str = "cpu") -> LoadedTranslator:
+                    device: str = "cpu", data: str | None = None, *, need_samples: bool = False) -> LoadedTranslator:
     """The translator of the run in ``run_dir`` for ``direction`` ("AtoB" or "BtoA"; default: the
     one the run trains, A to B unless a pix2pix run was trained ``game.direction=BtoA``). A run
-    with a translator for the other direction too (CycleGAN's ``generator_ba``) gives either."""
+    with a translator for the other direction too (CycleGAN's ``generator_ba``) gives either.
+    ``data`` and ``need_samples``: as :func:`ganzoo.sampling.load_run`."""
     from ganzoo.sampling import load_network, open_run
 
-    parts, tensors, step, sidecar = open_run(run_dir, which, device)
+    parts, tensors, step, sidecar = open_run(run_dir, which, device, data, need_samples=need_samples)
     if not isinstance(parts.generator, Translator):
         raise ConfigError(f"{run_dir} is a run of {parts.spec.name}, whose generator draws samples from noise; "
                           f"translate with an image-to-image run (e.g. ganzoo train pix2pix), or use "
@@ -80,7 +93,7 @@ def load_translator(run_dir: str | Path, direction: str | None = None, which: st
     ema = role == "generator" and any(k.startswith("ema.") for k in tensors)  # the moving average, where kept
     load_network(network, tensors, "ema" if ema else role, sidecar, role)
     source, target = parts.game.network_domains(role, info)
-    return LoadedTranslator(network.eval(), source, target, direction, step)
+    return LoadedTranslator(network.eval(), source, target, direction, step, parts.game, parts.dataset)
 
 
 def read_images(path: Path, channels: int) -> tuple[np.ndarray, list[str]]:

@@ -30,6 +30,7 @@ def test_builtin_keeps_the_contract(kind, name):
         "logger": testing.check_logger,
         "game": testing.check_game,
         "encoder": testing.check_encoder,
+        "translator": testing.check_translator,
         "scorer": testing.check_scorer,
     }[kind]
     check(obj)

@@ -148,3 +148,25 @@ def test_translating_with_a_noise_run_says_to_sample_it(tmp_path):
                                                  "discriminator.hidden": [8]}, progress=False).fit()
     done = _run("translate", tmp_path / "run", _edges(tmp_path), "--out", tmp_path / "x.npy")
     assert done.exit_code == 2 and "ganzoo sample" in done.output, done.output
+
+
+def test_eval_scores_a_translation_run_beside_the_identity_baseline(runs):
+    import json
+
+    done = _run("eval", runs / "pix2pix")
+    assert done.exit_code == 0, done.output
+    report = json.loads((runs / "pix2pix" / "eval.json").read_text())["translation"]
+    pixels, classifier = report["pixels"], report["classifier"]
+    assert report["n"] == 297 and classifier["domain"] == "digits"
+    # edge maps handed back untranslated are far from the digits: the baseline every run must beat
+    assert pixels["identity"]["l1"] > 0.3 and 0 <= classifier["translation"]["label_accuracy"] <= 1
+    assert "L1 to target" in done.output and "(identity:" in done.output
+
+
+def test_pixel_scores_of_an_exact_and_a_constant_guess():
+    from ganzoo.metrics.translation import pixel_scores
+
+    target = np.zeros((2, 1, 4, 4))
+    assert pixel_scores(target, target) == {"l1": 0.0, "psnr": 100.0}
+    half = pixel_scores(target + 0.5, target)
+    assert half["l1"] == 0.5 and abs(half["psnr"] - 10 * np.log10(4)) < 1e-9

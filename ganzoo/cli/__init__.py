@@ -15,6 +15,7 @@ COMMANDS = {
     "info": "ganzoo.cli.listing:info_command",
     "train": "ganzoo.cli.training:train_command",
     "sample": "ganzoo.cli.training:sample_command",
+    "translate": "ganzoo.cli.translate:translate_command",
     "eval": "ganzoo.cli.evaluate:eval_command",
     "score": "ganzoo.cli.score:score_command",
     "bench": "ganzoo.cli.bench:bench_command",

@@ -47,6 +47,13 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     if (inception_weights is None) != (inception_sha256 is None):
         raise ConfigError("--inception-weights and --inception-sha256 go together: pass both or neither")
     start = time.perf_counter()
+    from ganzoo import translate
+
+    if translate.is_translation_run(run_dir):
+        if inception_weights is not None:
+            raise ConfigError("--inception-weights scores samples of noise runs; this run translates images")
+        _evaluate_translation(run_dir, checkpoint, device, data, start)
+        return
     generator, dataset, step = load_run(run_dir, checkpoint, device, data, need_samples=True)
     network = None
     if inception_weights is not None:
@@ -65,6 +72,24 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     }
     fileio.write_json(run_dir / "eval.json", report)
     click.echo(format_table(report))
+    click.echo(f"Wrote {run_dir / 'eval.json'}", err=True)
+
+
+def _evaluate_translation(run_dir: Path, checkpoint, device, data, start: float) -> None:
+    """``ganzoo eval`` of an image-to-image run: its test split translated and scored."""
+    from ganzoo import fileio, translate
+    from ganzoo.metrics.translation import evaluate_translation, table_rows
+    from ganzoo.train.build import versions
+
+    translator = translate.load_translator(run_dir, None, checkpoint, device, data, need_samples=True)
+    click.echo(f"Evaluating {run_dir} at step {translator.step} on {translator.dataset.name}", err=True)
+    result = evaluate_translation(translator, translator.game, translator.dataset, progress=True)
+    report = {"format": EVAL_FORMAT, "data": translator.dataset.name, "step": translator.step,
+              "translation": result, "seconds": round(time.perf_counter() - start, 3), "versions": versions()}
+    fileio.write_json(run_dir / "eval.json", report)
+    rows = [("data", str(report["data"])), ("step", str(report["step"])), *table_rows(result)]
+    width = max(len(name) for name, _ in rows)
+    click.echo("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
     click.echo(f"Wrote {run_dir / 'eval.json'}", err=True)
 
 

@@ -29,7 +29,7 @@ from torch import Tensor
 
 from ganzoo.api import DataInfo
 from ganzoo.data.arrays import images_to_model_space
-from ganzoo.data.base import Dataset
+from ganzoo.data.base import Dataset, TensorDataset
 from ganzoo.data.digits import Digits
 from ganzoo.errors import DataError
 
@@ -45,10 +45,12 @@ class DomainPair(Dataset):
     the two sides of a training sample are drawn independently. The test split pairs the i-th
     images of each side (up to the shorter side). ``test_labels``: labels of A's test images,
     where known (the translation metrics read them); the data is never conditional.
+    ``test_paired``: whether the test split's B images are its A images' counterparts, so that
+    pixel metrics apply (default: ``paired``; an unpaired built-in may still test on twins).
     """
 
     def __init__(self, a_train: Tensor, b_train: Tensor, a_test: Tensor, b_test: Tensor, *, paired: bool,
-                 test_labels: Tensor | None = None, **options):
+                 test_labels: Tensor | None = None, test_paired: bool | None = None, **options):
         super().__init__(**options)
         for side, images in (("A", a_train), ("B", b_train), ("A", a_test), ("B", b_test)):
             if images.dim() != 4 or images.shape[-2:] != a_train.shape[-2:] or len(images) == 0:
@@ -60,6 +62,8 @@ class DomainPair(Dataset):
             raise DataError(f"paired domains need as many B images as A images; got {len(a_train)} and "
                             f"{len(b_train)} (train), {len(a_test)} and {len(b_test)} (test)")
         self.paired = paired
+        #: the test split's B images are its A images' counterparts (pixel metrics apply); default: ``paired``
+        self.test_paired = paired if test_paired is None else test_paired
         self.a_train, self.b_train = a_train.float().contiguous(), b_train.float().contiguous()
         n = min(len(a_test), len(b_test))
         self.test = torch.cat([a_test[:n], b_test[:n]], dim=1).float().contiguous()
@@ -70,6 +74,11 @@ class DomainPair(Dataset):
     def split(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """A batch ``(n, cA + cB, H, W)`` as its A and B images."""
         return split(x, self.info)
+
+    def labelled_domain(self, index: int) -> TensorDataset | None:
+        """Domain ``index``'s images with labels (what a classifier of that domain trains on), or
+        None when the data has no labels. The built-in digit domains have them."""
+        return None
 
     def sample(self, n, generator):
         a = torch.randint(len(self.a_train), (n,), generator=generator)
@@ -118,6 +127,10 @@ class DigitsEdges(DomainPair):
         digits = Digits()
         super().__init__(edge_maps(digits.train), digits.train, edge_maps(digits.test), digits.test, paired=True,
                          test_labels=digits.test_labels, **options)
+        self._domains = _labelled(digits, edge_maps, "digits-edge-maps"), _labelled(digits, None, "digits")
+
+    def labelled_domain(self, index):
+        return self._domains[index]
 
 
 class DigitsBold(DomainPair):
@@ -131,7 +144,20 @@ class DigitsBold(DomainPair):
     def __init__(self, **options):
         digits = Digits()
         super().__init__(digits.train[0::2], bold(digits.train[1::2]), digits.test, bold(digits.test), paired=False,
-                         test_labels=digits.test_labels, **options)
+                         test_labels=digits.test_labels, test_paired=True, **options)
+        self._domains = _labelled(digits, None, "digits"), _labelled(digits, bold, "digits-bold")
+
+    def labelled_domain(self, index):
+        return self._domains[index]
+
+
+def _labelled(digits: Digits, style, name: str) -> TensorDataset:
+    """The digits in ``style`` (a map of image batches; None: as they are), with their labels and split."""
+    style = style or (lambda x: x)
+    domain = TensorDataset(style(digits.train), style(digits.test), bounded=True, train_labels=digits.train_labels,
+                           test_labels=digits.test_labels, num_classes=digits.num_classes)
+    domain.name = name
+    return domain
 
 
 # ---------------------------------------------------------------------- a user's folder

@@ -22,7 +22,7 @@ from torch import Tensor, nn
 
 from ganzoo import registry
 from ganzoo._version import __version__
-from ganzoo.api import DataInfo, Discriminator, Game, Generator, ModelSpec, Objective
+from ganzoo.api import DataInfo, Discriminator, Game, Generator, ModelSpec, Objective, Translator
 from ganzoo.data import load_dataset, looks_like_path
 from ganzoo.data.base import Dataset
 from ganzoo.data.subset import select_classes
@@ -33,7 +33,9 @@ from ganzoo.train.precision import check_supported
 PARTS = ("game", "generator", "discriminator", "objective")
 #: what the trainer passes to a network's constructor, by kind (besides the role's settings)
 _SUPPLIED = {"generator": ("data", "latent_dim", "num_classes"), "discriminator": ("data", "num_classes"),
-             "encoder": ("data", "latent_dim", "num_classes")}
+             "encoder": ("data", "latent_dim", "num_classes"), "translator": ("source", "target")}
+#: the kinds a game's generator may be: a generator of noise, or a translator of images
+_GENERATOR_KINDS = ("generator", "translator")
 #: samples in the batch that checks the networks' output shapes before a run starts
 _CHECK_BATCH = 2
 
@@ -70,9 +72,13 @@ def _component_names(spec: ModelSpec, model: str | None, pinned: dict[str, Any] 
     """Qualified names of the recipe's game, generator, discriminator, objective and of the
     networks of any further roles its game declares."""
     within = _package(model)
-    names = {part: _pinned_name(part, None, pinned) or registry.resolve(part, getattr(spec, part), within=within)
-             for part in PARTS}
-    for role, kind in _roles(names["game"]).items():
+    game = _pinned_name("game", None, pinned) or registry.resolve("game", spec.game, within=within)
+    roles = _roles(game)
+    # the generator's kind is the game's: a generator of noise, or a translator of images
+    names = {part: _pinned_name(part, None, pinned)
+             or registry.resolve(roles.get(part, part), getattr(spec, part), within=within) for part in PARTS[1:]}
+    names["game"] = game
+    for role, kind in roles.items():
         if role in names:
             continue
         if role not in spec.networks:
@@ -85,10 +91,9 @@ def _component_names(spec: ModelSpec, model: str | None, pinned: dict[str, Any] 
 def _roles(game: str) -> dict[str, str]:
     """role -> kind of the game ``game`` (qualified name); every game has a generator and a discriminator."""
     roles = dict(registry.get("game", game).roles)
-    for role in ("generator", "discriminator"):
-        if roles.get(role) != role:
-            raise PluginError(f"game '{game}' must declare the roles generator and discriminator with their own "
-                              f"kinds; it declares {roles}")
+    if roles.get("generator") not in _GENERATOR_KINDS or roles.get("discriminator") != "discriminator":
+        raise PluginError(f"game '{game}' must declare the roles generator (of kind generator or translator) and "
+                          f"discriminator (of kind discriminator); it declares {roles}")
     unknown = {role: kind for role, kind in roles.items() if kind not in _SUPPLIED}
     if unknown:
         raise PluginError(f"game '{game}' declares roles of kinds ganzoo cannot build: {unknown}; "
@@ -96,9 +101,15 @@ def _roles(game: str) -> dict[str, str]:
     return roles
 
 
+def part_kinds(game: str) -> dict[str, str]:
+    """The registry kind of each part and role of a recipe playing ``game`` (a qualified name):
+    the game's roles (its generator a generator or a translator, …), and the game and objective."""
+    return {**{part: part for part in PARTS}, **_roles(game)}
+
+
 def _classes(names: dict[str, str]) -> dict[str, Any]:
     """The loaded class of each part and role (what ``--set part.arg`` is checked against)."""
-    kinds = {**{part: part for part in PARTS}, **_roles(names["game"])}
+    kinds = part_kinds(names["game"])
     return {part: registry.get(kinds[part], name) for part, name in names.items()}
 
 
@@ -215,8 +226,14 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     spec, model = (spec, None) if spec is not None else _recipe(config.model, pinned)
     names = _component_names(spec, model, pinned)
     data, registered = _data_name(config, spec, model, pinned)
+    domains = getattr(registry.get("game", names["game"]), "needs_domains", False)
     if dataset is None:
-        dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download)
+        dataset = load_dataset(data, seed=config.seed, data_dir=config.data_dir, download=config.download,
+                               domains=domains)
+    if domains and len(dataset.info.domains) != 2:
+        raise ConfigError(f"model '{spec.name}' translates images between two domains, and {config.data!r} holds "
+                          "one; give two-domain data: --data digits-edges or digits-bold (built in), or a folder "
+                          "with trainA/ and trainB/, or one of side-by-side A|B images")
     dataset = select_classes(dataset, config.classes, config.exclude_classes)
     info = dataset.info
     if config.conditional and info.num_classes == 0:
@@ -227,7 +244,7 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
     origins = {"model": registry.origin("model", model) if model else
                {"name": spec.name, "kind": "model", "package": "", "version": "", "value": ""}}
     roles = _roles(names["game"])
-    kinds = {**{part: part for part in PARTS}, **roles}
+    kinds = part_kinds(names["game"])
     origins.update({part: registry.origin(kinds[part], name) for part, name in names.items()})
     if registered:
         origins["dataset"] = registry.origin("dataset", data)
@@ -239,12 +256,15 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
         kind = roles[role]
         role_info = game.network_data(role, info)
         supplied = {"data": role_info, "latent_dim": config.latent_dim, "num_classes": role_info.num_classes}
+        if kind == "translator":
+            supplied["source"], supplied["target"] = game.network_domains(role, info)
         settings = getattr(config, role) if role in PARTS else config.networks.get(role, {})
         networks[role] = _construct(role, names[role], settings, {k: supplied[k] for k in _SUPPLIED[kind]},
                                     kind=kind)
     objective = _construct("objective", names["objective"], config.objective, {})
     check_output_shapes(networks["generator"], networks["discriminator"], info, origins,
-                        game.network_data("discriminator", info))
+                        game.network_data("discriminator", info),
+                        game.network_domains("generator", info) if roles["generator"] == "translator" else None)
     networks = {role: net.to(device) for role, net in networks.items()}
     return Components(spec, dataset, networks["generator"], networks["discriminator"], objective, origins,
                       game, networks)
@@ -291,14 +311,16 @@ def _construct(part: str, name: str, settings: dict[str, Any], fixed: dict[str, 
                           "work, tell the plugin's authors") from err
 
 
-def check_output_shapes(generator: Generator, discriminator: Discriminator, info: DataInfo,
-                        origins: dict[str, dict[str, Any]], discriminator_info: DataInfo | None = None) -> None:
+def check_output_shapes(generator: Generator | Translator, discriminator: Discriminator, info: DataInfo,
+                        origins: dict[str, dict[str, Any]], discriminator_info: DataInfo | None = None,
+                        translation: tuple[DataInfo, DataInfo] | None = None) -> None:
     """Run both networks on a batch of two, in eval mode (no state changes, no global RNG
     draw): the generator must give ``(n, *info.shape)``, the discriminator ``(n,)`` or
     ``(n, patches)``. A wrong shape is a PluginError naming the component and its package,
     found before a run directory exists rather than steps into training.
     ``discriminator_info``: what the game builds the discriminator for, when it is not the
-    data itself (it is then shown zeros of that shape)."""
+    data itself (it is then shown zeros of that shape). ``translation``: the ``(source, target)``
+    images of a translator generator, which is shown zeros of the source's shape."""
     n = _CHECK_BATCH
     labels = torch.arange(n) % info.num_classes if info.num_classes else None
     modes = generator.training, discriminator.training
@@ -306,14 +328,17 @@ def check_output_shapes(generator: Generator, discriminator: Discriminator, info
     discriminator.eval()
     try:
         with torch.no_grad():
-            z = generator.sample_latent(n, torch.Generator().manual_seed(0), torch.device("cpu"))
-            x = generator(z, labels)
-            want = (n, *info.shape)
+            if translation is not None:
+                x = generator(torch.zeros(n, *translation[0].shape))
+                want, given = (n, *translation[1].shape), f"{n} source images shaped {translation[0].shape}"
+            else:
+                x = generator(generator.sample_latent(n, torch.Generator().manual_seed(0), torch.device("cpu")), labels)
+                want, given = (n, *info.shape), f"{n} latents of data shaped {tuple(info.shape)}"
             if not isinstance(x, Tensor) or tuple(x.shape) != want:
-                raise _shape_error("generator", origins, f"returned {_shape(x)} for {n} latents of data shaped "
-                                   f"{tuple(info.shape)}; it must return (n, *data shape) = {want}")
-            if discriminator_info is not None and discriminator_info != info:
-                x = torch.zeros(n, *discriminator_info.shape)
+                raise _shape_error("generator", origins, f"returned {_shape(x)} for {given}; it must return "
+                                   f"{want}")
+            if translation is not None or (discriminator_info is not None and discriminator_info != info):
+                x = torch.zeros(n, *(discriminator_info or info).shape)
             logits = discriminator(x, labels)
             if not isinstance(logits, Tensor) or logits.dim() not in (1, 2) or logits.shape[0] != n:
                 raise _shape_error("discriminator", origins, f"returned {_shape(logits)} for {n} samples; "
@@ -344,6 +369,7 @@ def run_record(config: TrainConfig, components: Components) -> dict[str, Any]:
     return {
         "config": config.to_dict(),
         "data_info": {"shape": list(info.shape), "bounded": info.bounded, "num_classes": info.num_classes,
+                      **({"domains": list(info.domains)} if info.domains else {}),
                       # which label is which class, for data from class folders
                       **({"classes": list(components.dataset.classes)}
                          if info.num_classes and getattr(components.dataset, "classes", None) else {})},
