@@ -43,3 +43,12 @@ def test_the_train_suites_precision_and_compile_rows_get_their_own_table():
         {"model": "dcgan", "data": "digits", "contender": "bf16", **timing, "images_per_s": 128.0, "vs_fp32": 1.5}]
     table = next(t for t in tables.suite_tables(doc) if t.title.startswith("train: precision and compile"))
     assert table.rows == [["dcgan", "digits", "bf16", "500 ms", "400 ms – 600 ms", "128", "1.50×"]]
+
+
+def test_the_patchgan_loss_rows_get_their_own_table():
+    doc = document()
+    timing = {"median_s": 0.0005, "p25_s": 0.0004, "p75_s": 0.0006, "samples": 3, "inner": 1}
+    doc["suites"]["train"]["patch_loss"] = [
+        {"workload": "pix2pix PatchGAN losses", "contender": "ganzoo (fused)", **timing, "vs_reference": 2.5}]
+    table = next(t for t in tables.suite_tables(doc) if t.title.startswith("train: pix2pix"))
+    assert table.rows == [["pix2pix PatchGAN losses", "ganzoo (fused)", "500 µs", "400 µs – 600 µs", "2.50×"]]

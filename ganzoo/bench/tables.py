@@ -66,6 +66,17 @@ def train_speed_table(suite: dict) -> Table:
     return table
 
 
+def patch_loss_table(suite: dict) -> Table:
+    table = Table("train: pix2pix's PatchGAN losses, the fused op against the PyTorch reference",
+                  ["workload", "contender", "median", "p25–p75", "vs reference"],
+                  note="D's real + fake BCE and G's BCE on 64 x 900 logits each (a batch of 64 at 256x256), "
+                       "forward and backward, interleaved; the networks are left out.")
+    for row in suite["patch_loss"]:
+        table.rows.append([row["workload"], row["contender"], fmt.seconds(row["median_s"]),
+                           f"{fmt.seconds(row['p25_s'])} – {fmt.seconds(row['p75_s'])}", fmt.ratio(row["vs_reference"])])
+    return table
+
+
 def startup_table(suite: dict) -> Table:
     table = Table("startup: wall time in fresh processes", ["command", "median", "p25–p75", "samples"],
                   note=f"Target for the CLI commands: under {fmt.seconds(suite.get('target_s', 0.3))}.")
@@ -122,6 +133,8 @@ def suite_tables(doc: dict) -> list[Table]:
         tables.append(train_table(suites["train"]))
         if suites["train"].get("speed"):
             tables.append(train_speed_table(suites["train"]))
+        if suites["train"].get("patch_loss"):
+            tables.append(patch_loss_table(suites["train"]))
     if "startup" in suites:
         tables.append(startup_table(suites["startup"]))
     if suites.get("threads", {}).get("rows"):

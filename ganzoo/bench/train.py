@@ -1,7 +1,8 @@
 """The train suite: ``vanilla-mlp``'s step through ganzoo's trainer against the same step
-written by hand (``plain_loop.py``), on the embedded digits and on ring8; and ``speed``:
+written by hand (``plain_loop.py``), on the embedded digits and on ring8; ``speed``:
 ``dcgan``'s step in bf16, fp16 and compile+bf16 (these two on CUDA only) and compiled, against
-eager fp32, in images per second.
+eager fp32, in images per second; and ``patch_loss``: pix2pix's losses on its PatchGAN logits
+at 256x256, the fused op against the pure-PyTorch reference.
 
 Step times are measured in one process, interleaved (blocks of trainer steps alternate
 with blocks of plain steps), after warm-up steps for both. Peak memory is measured in a
@@ -92,6 +93,41 @@ def time_speed(device: str, quick: bool) -> list[dict]:
             for name in contenders]
 
 
+#: pix2pix's PatchGAN logits for a batch of 64 at 256x256: 64 x 30 x 30
+PATCH_LOGITS = (64, 900)
+
+
+def time_patch_loss(device: str, quick: bool) -> list[dict]:
+    """pix2pix's loss work per step on its PatchGAN logits (:data:`PATCH_LOGITS`): the
+    discriminator's real + fake BCE and the generator's BCE, forward and backward, through the
+    non-saturating objective on the fused op against the same losses on the pure-PyTorch
+    reference, interleaved. The networks are left out: at 256x256 their convolutions are the
+    step's cost; this row is the part the fused op changes."""
+    import torch
+
+    from ganzoo.ops import reference
+    from ganzoo.zoo.objectives import NonSaturating
+
+    gen = torch.Generator().manual_seed(0)
+    logits = [torch.randn(PATCH_LOGITS, generator=gen).to(device).requires_grad_(True) for _ in range(3)]
+    objective = NonSaturating()
+
+    def fused():
+        (objective.discriminator_loss(logits[0], logits[1]) + objective.generator_loss(logits[2])).backward()
+
+    def plain():
+        d = reference.bce_with_logits(logits[0], 1.0) + reference.bce_with_logits(logits[1], 0.0)
+        (d + reference.bce_with_logits(logits[2], 1.0)).backward()
+
+    fns = {"ganzoo (fused)": _synced(fused, device), "reference (PyTorch ops)": _synced(plain, device)}
+    stats = interleaved_cpu(fns, reps=5 if quick else 31, warmup=3 if quick else 20,
+                            min_sample_s=0.02 if quick else 0.1)
+    base = stats["reference (PyTorch ops)"].median
+    return [{"workload": f"pix2pix PatchGAN losses, {PATCH_LOGITS[0]} x {PATCH_LOGITS[1]} logits x 3",
+             "contender": name, **stats[name].to_dict(), "vs_reference": base / stats[name].median}
+            for name in fns]
+
+
 def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
     """{"rows": [...], "speed": [...]}: one row per dataset and contender, with step time and peak
     memory; and the precision and compile contenders (:func:`time_speed`)."""
@@ -110,4 +146,5 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
             rows.append({"model": MODEL, "data": data, "impl": impl, **stats[impl].to_dict(), **memory})
     if progress:
         progress(total - 1, total, f"{SPEED_MODEL} on {SPEED_DATA}: {', '.join(speed_contenders(device))}")
-    return {"rows": rows, "speed": time_speed(device, quick)}
+    speed = time_speed(device, quick)
+    return {"rows": rows, "speed": speed, "patch_loss": time_patch_loss(device, quick)}
