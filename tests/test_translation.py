@@ -170,3 +170,9 @@ def test_pixel_scores_of_an_exact_and_a_constant_guess():
     assert pixel_scores(target, target) == {"l1": 0.0, "psnr": 100.0}
     half = pixel_scores(target + 0.5, target)
     assert half["l1"] == 0.5 and abs(half["psnr"] - 10 * np.log10(4)) < 1e-9
+
+
+def test_scoring_a_translation_run_is_refused_with_exit_2(runs, tmp_path):
+    done = _run("score", runs / "pix2pix", "--data", "digits-edges", "--out", tmp_path / "scores.csv")
+    assert done.exit_code == 2 and "translates images" in done.output, done.output
+    assert not (tmp_path / "scores.csv").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from ganzoo.api import Game
+from ganzoo.api import Game, Translator
 from ganzoo.data.base import Dataset
 from ganzoo.errors import ConfigError, GanzooError
 
@@ -86,6 +86,9 @@ def load_scoring_run(path: str | Path, checkpoint: str | None = None, device: st
     from ganzoo.sampling import load_network, open_run
 
     parts, tensors, step, sidecar = open_run(path, checkpoint, device)
+    if isinstance(parts.generator, Translator):
+        raise ConfigError(f"the run {path} is a {parts.spec.name} run, whose generator translates images: its scorers "
+                          "need a generator of noise; score with a run of a GAN trained on the normal data")
     if parts.generator.num_classes or parts.discriminator.num_classes:
         raise ConfigError(f"the run {path} is conditional (trained with conditional=true): its networks need each "
                           "sample's label, which anomaly scoring does not know; train it without conditional=true")
