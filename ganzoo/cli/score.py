@@ -28,10 +28,11 @@ SPLITS = ("test", "train", "all")
                    "[default: test for a dataset name, all for a file or folder].")
 @click.option("--anomalous", metavar="LABELS",
               help="Labels that mark anomalies, e.g. 3 or 3,5: also print the AUROC of the scores against them.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Where dataset files live (e.g. MNIST IDX files).")
 @click.option("--checkpoint", help="Checkpoint step to use [default: latest].")
 @click.option("--device", default="cpu", show_default=True, help="Device to run the networks on.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def score_command(run_dir, data, out, scorer, settings, split, anomalous, checkpoint, device, force):
+def score_command(run_dir, data, out, scorer, settings, split, anomalous, data_dir, checkpoint, device, force):
     """Score the samples of --data with the run in RUN_DIR; higher = more anomalous.
 
     \b
@@ -61,7 +62,7 @@ def score_command(run_dir, data, out, scorer, settings, split, anomalous, checkp
 
     scoring = create_scorer(scorer, parse_assignments(list(settings)))
     run = load_scoring_run(run_dir, checkpoint, device)
-    x, labels, split = load_samples(data, split, run.dataset.info)
+    x, labels, split = load_samples(data, split, run.dataset.info, data_dir and str(data_dir))
     positive = _anomalous(anomalous, labels)
     scoring.check(run)  # a run this scorer cannot use is refused before any work
     click.echo(f"Scoring {len(x)} samples ({data}, {split}) with {scoring!r} on the run {run_dir} at step "

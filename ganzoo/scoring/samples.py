@@ -12,14 +12,16 @@ from ganzoo.data.base import TensorDataset
 from ganzoo.errors import ConfigError, DataError
 
 
-def load_samples(data: str, split: str | None, info: DataInfo) -> tuple[torch.Tensor, np.ndarray | None, str]:
+def load_samples(data: str, split: str | None, info: DataInfo,
+                 data_dir: str | None = None) -> tuple[torch.Tensor, np.ndarray | None, str]:
     """``(x, labels, split)``: the samples of ``data`` in model space, their labels (None without
     any) and the split they are. split: "test", "train" or "all" (train then test for a dataset
     held as two tensors; a file's rows in their order); None: "all" for a path, "test" for a
-    registered name. DataError when they are not shaped like ``info``, the run's data."""
+    registered name. data_dir: where a dataset's files live (MNIST's). DataError when they are
+    not shaped like ``info``, the run's data."""
     if split is None:
         split = "all" if looks_like_path(data) else "test"
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, data_dir=data_dir)
     if tuple(dataset.info.shape) != tuple(info.shape) or dataset.info.bounded != info.bounded:
         kind = lambda i: f"{tuple(i.shape)} {'in [-1, 1]' if i.bounded else 'unbounded'}"  # noqa: E731
         raise DataError(f"--data {data} holds samples of shape {kind(dataset.info)}; the run was trained on "
