@@ -8,6 +8,7 @@ import click
 
 from ganzoo import interrupts
 from ganzoo.cli.completion import complete_data
+from ganzoo.cli.outputs import check_out_file
 from ganzoo.errors import ConfigError
 
 SPLITS = ("test", "train", "all")
@@ -43,12 +44,7 @@ def score_command(run_dir, data, out, scorer, settings, split, anomalous, data_d
       ganzoo train ali-mlp --data digits --set exclude_classes=3 ... --out runs/no3
       ganzoo score runs/no3 --data digits --scorer encoder --anomalous 3 --out scores.csv
     """
-    if out.is_dir():
-        raise ConfigError(f"--out {out} is a folder; name a file in it, e.g. {out / 'scores.csv'}")
-    if out.exists() and not force:
-        raise ConfigError(f"--out {out} already exists; pass --force to overwrite it or choose another name")
-    if not out.parent.is_dir():
-        raise ConfigError(f"the folder of --out {out} does not exist; create it first")
+    check_out_file(out, force, "scores.csv")
     if not run_dir.is_dir():
         raise ConfigError(f"no run directory at {run_dir}; pass the --out of an earlier `ganzoo train`")
 

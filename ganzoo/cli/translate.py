@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ganzoo import interrupts
+from ganzoo.cli.outputs import check_out_file
 from ganzoo.errors import ConfigError
 
 _ARRAYS = (".npy", ".npz")
@@ -43,12 +44,9 @@ def translate_command(run_dir, input_path, out, direction, checkpoint, device, f
                           f"(e.g. --out {out.with_suffix('')}) or a .npy/.npz file")
     if suffix not in (".png", *_ARRAYS) and out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder, a .png or a .npy/.npz file")
-    if suffix and out.is_dir():
-        raise ConfigError(f"--out {out} is a folder; give a file name, or the folder without a suffix")
-    if suffix and out.exists() and not force:
-        raise ConfigError(f"--out {out} already exists; pass --force to overwrite it or choose another name")
-    parent = out.parent
-    if not parent.is_dir():
+    if suffix:
+        check_out_file(out, force, f"translated{suffix}")
+    elif not out.parent.is_dir():
         raise ConfigError(f"the folder of --out {out} does not exist; create it first")
 
     interrupts.import_numpy_before_torch()
