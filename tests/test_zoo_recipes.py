@@ -7,7 +7,7 @@ from ganzoo.train.build import build, resolve_config
 from ganzoo.zoo import recipes
 from ganzoo.zoo.maxout import Maxout
 
-POINT_MODELS = ["lsgan-mlp", "wgan-mlp", "wgan-gp-mlp", "sngan-mlp", "r1-gan-mlp"]
+POINT_MODELS = ["lsgan-mlp", "wgan-mlp", "wgan-gp-mlp", "sngan-mlp", "r1-gan-mlp", "r1-gan-mlp-matched"]
 IMAGE_MODELS = ["goodfellow2014", "dcgan", "lsgan", "wgan", "wgan-gp", "sngan", "r1-gan"]
 ZOO = [*POINT_MODELS, *IMAGE_MODELS, "cgan"]
 
@@ -48,6 +48,11 @@ def test_goodfellow2014_builds_the_papers_networks():
     assert [(m.units, m.pieces) for m in parts.discriminator.net if isinstance(m, Maxout)] == [(240, 5)] * 2
     config = resolve_config("goodfellow2014", {})
     assert (config.optimizer, config.momentum, config.d_steps) == ("sgd", 0.5, 1)
+    # the released code's lr 0.1 on a D cost of half ganzoo's, and its small initial weights
+    assert (config.lr, config.d_lr, config.batch_size) == (0.1, 0.05, 100)
+    g_first = parts.generator.net[0].weight
+    d_first = next(m for m in parts.discriminator.net if isinstance(m, Maxout)).linear.weight
+    assert abs(g_first.std().item() - 0.05 / 3**0.5) < 0.002 and abs(d_first.std().item() - 0.005 / 3**0.5) < 0.0002
 
 
 def test_wgan_clips_with_rmsprop_and_five_critic_steps():
@@ -67,3 +72,12 @@ def test_wgan_gp_uses_the_papers_optimizer_and_a_batchnorm_free_critic():
 def test_cgan_is_conditional_on_digit_labels():
     parts = _build("cgan")
     assert parts.generator.num_classes == 10 and parts.discriminator.num_classes == 10
+
+
+def test_r1_gan_mlp_matched_is_the_mixture_recipe_sampled_live_with_a_faster_discriminator():
+    matched, mixture = resolve_config("r1-gan-mlp-matched", {}), resolve_config("r1-gan-mlp-mixture", {})
+    assert (matched.ema, matched.d_lr, matched.lr, matched.lr_decay) == (0.0, 3e-3, 1e-3, "linear")
+    assert matched.generator == mixture.generator and matched.discriminator == mixture.discriminator
+    assert matched.objective == mixture.objective
+    trainer_parts = _build("r1-gan-mlp-matched")
+    assert trainer_parts.generator.prior is not None  # the mixture-of-Gaussians latent prior
