@@ -119,6 +119,10 @@ class Discriminator(nn.Module):
     """Maps samples ``(n, *data.shape)`` to logits: ``(n,)``, or ``(n, patches)`` per patch.
 
     Returns raw logits (no sigmoid); the objective decides what to do with them.
+
+    Optional hook: a network (discriminator or any other) that defines ``after_step(self)``
+    has it called, without gradients, after every phase of a game that updated its weights
+    (e.g. a max-norm projection: ``ganzoo.zoo.maxout``). Networks without it are unaffected.
     """
 
     def __init__(self, data: DataInfo, num_classes: int = 0):

@@ -53,3 +53,37 @@ def test_init_std_draws_weights_from_that_normal_and_zeroes_biases():
     linears = [m for m in D.net.modules() if isinstance(m, torch.nn.Linear)]
     weights = torch.cat([m.weight.flatten() for m in linears])
     assert abs(weights.std().item() - 0.02) < 0.001 and not any(m.bias.any() for m in linears)
+
+
+def test_max_norm_projects_every_units_weights_and_keeps_short_ones():
+    D = MaxoutDiscriminator(DataInfo((3,), bounded=False), hidden=(4,), pieces=2, max_norm=1.5)
+    linears = [m for m in D.net.modules() if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for m in linears:
+            m.weight.normal_(0, 3.0)
+        linears[0].weight[0] = torch.tensor([0.1, 0.2, 0.3])  # already short: left as it is
+    rows = [m.weight.detach().clone() for m in linears]
+    D.after_step()
+    for m, before in zip(linears, rows):
+        norms = m.weight.norm(dim=1)
+        assert norms.max() <= 1.5 + 1e-5
+        long = before.norm(dim=1) > 1.5
+        torch.testing.assert_close(norms[long], torch.full_like(norms[long], 1.5))
+        # a projection rescales each row: its direction is kept
+        torch.testing.assert_close(m.weight / norms[:, None], before / before.norm(dim=1)[:, None])
+    torch.testing.assert_close(linears[0].weight[0], torch.tensor([0.1, 0.2, 0.3]))
+
+
+def test_without_max_norm_the_hook_changes_nothing():
+    D = MaxoutDiscriminator(DataInfo((3,), bounded=False), hidden=(4,), pieces=2)
+    before = [p.detach().clone() for p in D.parameters()]
+    with torch.no_grad():
+        D.net[0].linear.weight.mul_(100)
+        before[0].mul_(100)
+    D.after_step()
+    assert all(torch.equal(p, b) for p, b in zip(D.parameters(), before))
+
+
+def test_bad_max_norm_is_a_value_error_naming_it():
+    with pytest.raises(ValueError, match="max_norm must be a finite number > 0 \\(or none"):
+        MaxoutDiscriminator(DataInfo((2,), bounded=False), max_norm=0)

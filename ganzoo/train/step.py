@@ -49,13 +49,23 @@ class Phase:
         if self.scaler is None:
             for optimizer in self.optimizers:
                 optimizer.step()
-            return
-        # fp16: true gradients first, then a step only where they are all finite, then the new scale
-        for optimizer in self.optimizers:
-            self.scaler.unscale_(optimizer)
-        for optimizer in self.optimizers:
-            self.scaler.step(optimizer)
-        self.scaler.update()
+        else:
+            # fp16: true gradients first, then a step only where they are all finite, then the new scale
+            for optimizer in self.optimizers:
+                self.scaler.unscale_(optimizer)
+            for optimizer in self.optimizers:
+                self.scaler.step(optimizer)
+            self.scaler.update()
+        self._after_step()
+
+    def _after_step(self) -> None:
+        """Call ``after_step()`` on every network that defines it and whose weights this phase
+        updated (a constraint such as the maxout discriminator's max-norm projection)."""
+        updated = {id(p) for p in self.parameters()}
+        for network in self.context.networks.values():
+            hook = getattr(network, "after_step", None)
+            if callable(hook) and any(id(p) in updated for p in network.parameters()):
+                hook()
 
 
 @dataclass

@@ -2,13 +2,16 @@
 
 A maxout unit is the maximum of ``pieces`` linear functions of its input
 (Goodfellow et al. 2013). The paper's MNIST discriminator: two maxout layers of
-240 units × 5 pieces, dropout on the input (0.2) and hidden layers (0.5).
+240 units × 5 pieces, dropout on the input (0.2) and hidden layers (0.5). The
+maxout paper's max-norm constraint (each unit's incoming weight vector projected back
+to a norm of at most ``max_norm`` after every update) is there to switch on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
 from torch import Tensor, nn
 
 from ganzoo.api import DataInfo, Discriminator
@@ -34,18 +37,25 @@ class MaxoutDiscriminator(Discriminator):
     hidden: units of each maxout layer (default 240, 240); pieces: linear pieces per unit (5).
     input_dropout, dropout: drop probabilities on the input (0.2) and after each hidden layer (0.5).
     init_std: 0 for PyTorch's initialisation; else linear weights N(0, init_std) and zero biases.
+    max_norm: None (default) for no constraint; else, after every update of the discriminator,
+        each unit's incoming weights (a row of every linear map, maxout pieces included) are
+        scaled back to an L2 norm of at most ``max_norm`` (pylearn2's ``max_col_norm``; the
+        maxout and GAN papers' value is 1.9365).
     """
 
     summary = "Maxout discriminator with dropout (Goodfellow et al. 2014): 240x5 -> 240x5 -> 1 logit"
 
     def __init__(self, data: DataInfo, num_classes: int = 0, hidden: int | Sequence[int] = (240, 240),
-                 pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5, init_std: float = 0.0):
+                 pieces: int = 5, input_dropout: float = 0.2, dropout: float = 0.5, init_std: float = 0.0,
+                 max_norm: float | None = None):
         super().__init__(data, num_classes)
         hidden, pieces = widths(hidden), whole_number("pieces", pieces, 1)
         # A drop probability of 1 would hide every input from the discriminator.
         input_dropout = number("input_dropout", input_dropout, at_least=0, below=1)
         dropout = number("dropout", dropout, at_least=0, below=1)
         init_std = number("init_std", init_std, at_least=0)
+        self.max_norm = None if max_norm is None else number("max_norm", max_norm, above=0,
+                                                              hint=" (or none: no constraint)")
         self.input_dropout = nn.Dropout(input_dropout)
         layers: list[nn.Module] = []
         width = data.numel + self.num_classes
@@ -55,6 +65,16 @@ class MaxoutDiscriminator(Discriminator):
         layers.append(nn.Linear(width, 1))
         self.net = nn.Sequential(*layers)
         init_normal(self.net, init_std)
+
+    @torch.no_grad()
+    def after_step(self) -> None:
+        """The max-norm projection (the trainer calls this after each update of these weights)."""
+        if self.max_norm is None:
+            return
+        for module in self.net.modules():
+            if isinstance(module, nn.Linear):
+                # renorm along dim 0: every output unit's row of weights, to at most max_norm
+                module.weight.copy_(torch.renorm(module.weight, p=2, dim=0, maxnorm=self.max_norm))
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         x = self.input_dropout(x.flatten(1))
