@@ -11,6 +11,7 @@ import click
 
 from ganzoo import interrupts
 from ganzoo.cli.completion import complete_data, complete_model
+from ganzoo.cli.outputs import check_out_file
 from ganzoo.errors import ConfigError, GanzooError
 
 #: a picture shows at most this many samples; more go to a .npy file
@@ -158,12 +159,7 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels):
     suffix = out.suffix.lower()
     if suffix not in (".npz", ".npy", ".png"):
         raise ConfigError(f"--out {out} must end in .npz (samples with their labels), .npy or .png")
-    if out.is_dir():
-        raise ConfigError(f"--out {out} is a folder; name a file in it, e.g. {out / ('samples' + suffix)}")
-    if out.exists() and not force:
-        raise ConfigError(f"--out {out} already exists; pass --force to overwrite it or choose another name")
-    if not out.parent.is_dir():
-        raise ConfigError(f"the folder of --out {out} does not exist; create it first")
+    check_out_file(out, force, "samples" + suffix)
     if suffix == ".png" and n > PNG_LIMIT:
         raise ConfigError(f"a picture shows at most {PNG_LIMIT} samples (--n {n}); write more to a .npy file")
 
