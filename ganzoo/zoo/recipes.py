@@ -101,13 +101,15 @@ goodfellow2014 = ModelSpec(
     # sum of the two BCE terms, ganzoo's the whole sum: d_lr 0.05 is the same update.
     # Departures: the sigmoid is mapped to the images' [-1, 1] model space as 2 * sigmoid - 1,
     # its bias starts at 0 (not from the pixels' marginals); D and G alternate (the code
-    # updates both from one batch at once); the generator uses the non-saturating loss, as
-    # the code does. The code's schedules are left out: momentum 0.5 -> 0.7 over MNIST epochs
-    # 1-250 (500 batches each) is 0.515 at 10 000 steps, and the lr decay (/1.000004 a batch)
-    # 0.96: constant is the same to within 4 %. mnist.yaml sets no max-norm constraint (its
-    # TFD and CIFAR-10 set-ups do: discriminator.max_norm=1.9365 switches it on; it made one
-    # 2 000-step seed worse here: FID 295 against 69). With PyTorch's default initialisation
-    # instead, lr 0.1 let D win and G collapse, and lr 0.05 reached FID 2 367, 4 of 10 labels.
+    # updates both from one batch at once: as the packed game, m = 1, that reached FID 549
+    # on seed 1, against 74); the generator uses the non-saturating loss, as the code does.
+    # The code's schedules are left out: its momentum 0.5 -> 0.7 over MNIST epochs 1-250 (500
+    # batches each) is 0.515 at 10 000 steps, its lr decay (/1.000004 a batch) 0.96: constant
+    # is the same to within 4 % (momentum 0.7 from the start collapsed G: 3 labels). mnist.yaml
+    # sets no max-norm constraint (its TFD and CIFAR-10 set-ups do: discriminator.max_norm=1.9365
+    # switches it on; FID 295 against 69 on a 2 000-step seed, 70 against 74 on a 3 000-step one).
+    # With PyTorch's default initialisation instead, lr 0.1 let D win and G collapse, and lr
+    # 0.05 reached FID 2 367, 4 of 10 labels. benchmarks/quality/run.py's TRIED has the search.
     generator_kwargs={"hidden": (1200, 1200), "batchnorm": False, "activation": "relu", "output": "sigmoid",
                       "data_kind": "images", "init_std": 0.05 / 3**0.5},
     discriminator_kwargs={"hidden": (240, 240), "pieces": 5, "input_dropout": 0.2, "dropout": 0.5,
