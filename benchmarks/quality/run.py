@@ -222,6 +222,10 @@ the steps named, the live generator unless named (the EMA is read from the same 
   the components' own spreads range 0.49–1.27 of the data's, so a mode is a patchwork of blobs of different
   widths, and the last part of the decay shrinks them. No setting tried ends a run both matched in spread and
   within a point of the data's high quality on every seed.
+- `r1-gan-mlp-matched` over 5 seeds (the table's row): ring8 meets the matched bar on 1 seed of 5 (seed 2: 98.0 % /
+  0.92); seed 3 misses it by 0.02 points of HQ (97.9), seed 0 on HQ (97.3), seeds 1 and 4 on spread (0.83, 0.85).
+  On grid25 the spread matches (1.01–1.07) but 5–10 % of the samples lie outside 3 std (90.4–95.3 % HQ) and KL is
+  0.010–0.029: 0 of 5. The goal is not reached; wall times (200–310 s on ring8) were at load 4–5, CPU 101–132 s.
 
 `goodfellow2014` on digits (issue 13's bar: every label, classifier FID within 1.5x `vanilla-mlp`'s, Parzen at
 least `vanilla-mlp`'s), one run a line, Parzen / FID / labels covered:
