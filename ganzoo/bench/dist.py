@@ -5,7 +5,8 @@ Each measurement is a fresh job: ``python -m ganzoo.bench.dist`` for one process
 under ``torchrun --standalone --nproc_per_node=2`` for two. A worker builds the run through
 ``start_run`` (the path ``ganzoo train`` takes) with ``threads=1``, takes warm-up steps, then
 times a fixed number of steps between barriers (the processes step in lockstep); rank 0
-reports ``steps × batch_size × processes / seconds``. The contenders alternate within each
+reports ``steps × batch_size × processes / seconds``, and the milliseconds a step spends in the
+job's collectives (the gradients' all-reduce and the stop agreement, waiting included). The contenders alternate within each
 round, so a burst of noise hits both. ``batch_size`` is per process, so two processes train
 on twice the samples a step: the speed-up over one process is what data parallelism buys
 once the gradients' all-reduce is paid.
@@ -55,6 +56,7 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
     rounds, warmup, steps = (1, 3, 10) if quick else (3, 20, 150)
     workload, model, overrides = WORKLOAD
     samples: dict[str, list[float]] = {}
+    timings: dict[str, list[tuple[float, float]]] = {}  # (ms a step, ms of it in collectives)
     total, done = rounds * len(CONTENDERS), 0
     for r in range(rounds):
         order = CONTENDERS[r % 2:] + CONTENDERS[:r % 2]
@@ -63,6 +65,7 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
                 progress(done, total, f"{workload}: {label}")
             result = measure(model, overrides, processes, warmup, steps)
             samples.setdefault(label, []).append(result["images_per_s"])
+            timings.setdefault(label, []).append((result["step_ms"], result["collective_ms"]))
             done += 1
     one = statistics.median(samples[CONTENDERS[0][0]])
     rows = []
@@ -70,7 +73,9 @@ def run(device: str = "cpu", quick: bool = False, progress=None) -> dict:
         median = statistics.median(samples[label])
         rows.append({"workload": workload, "contender": label, "processes": processes,
                      "threads_per_process": THREADS, "images_per_s": round(median, 1),
-                     "vs_one": round(median / one, 3), "samples": [round(s, 1) for s in samples[label]]})
+                     "vs_one": round(median / one, 3), "samples": [round(s, 1) for s in samples[label]],
+                     "step_ms": round(statistics.median(t[0] for t in timings[label]), 3),
+                     "collective_ms": round(statistics.median(t[1] for t in timings[label]), 3)})
     return {"rows": rows, "rounds": rounds, "steps": steps, "warmup": warmup}
 
 
@@ -87,19 +92,21 @@ def _worker(spec: dict) -> dict | None:
         trainer.dist.stop_signal(None)
     if together:
         dist.barrier()
-    start = time.perf_counter()
+    start, in_collectives = time.perf_counter(), trainer.dist.collective_seconds
     for _ in range(spec["steps"]):  # a step as fit() takes it: the game's, then the processes' stop agreement
         trainer.train_step()
         trainer.dist.stop_signal(None)
     if together:
         dist.barrier()
     elapsed = time.perf_counter() - start
+    in_collectives = trainer.dist.collective_seconds - in_collectives
     trainer.run.release()
     trainer.dist.leave()
     if not trainer.dist.writes:
         return None
     images = spec["steps"] * trainer.config.batch_size * trainer.dist.world_size
-    return {"images_per_s": images / elapsed, "processes": trainer.dist.world_size}
+    return {"images_per_s": images / elapsed, "processes": trainer.dist.world_size,
+            "step_ms": 1000 * elapsed / spec["steps"], "collective_ms": 1000 * in_collectives / spec["steps"]}
 
 
 if __name__ == "__main__":

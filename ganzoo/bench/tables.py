@@ -104,13 +104,15 @@ def threads_table(suite: dict) -> Table:
 
 def dist_table(suite: dict) -> Table:
     table = Table("dist: data-parallel training on the CPU, gloo processes of one thread each",
-                  ["workload", "processes", "images/s (median)", "vs 1 process", "samples"],
+                  ["workload", "processes", "images/s (median)", "vs 1 process", "step", "in collectives", "samples"],
                   note=(f"One fresh job per sample (torchrun for two processes), {suite.get('steps', 0)} timed steps "
                         f"after {suite.get('warmup', 0)} warm-up steps, contenders alternating over "
                         f"{suite.get('rounds', 0)} rounds; batch_size is per process."))
     for row in suite["rows"]:
+        step, comm = row.get("step_ms"), row.get("collective_ms")
         table.rows.append([row["workload"], str(row["processes"]), fmt.number(row["images_per_s"]),
-                           fmt.ratio(row["vs_one"]), ", ".join(f"{s:g}" for s in row["samples"])])
+                           fmt.ratio(row["vs_one"]), "–" if step is None else fmt.seconds(step / 1000),
+                           "–" if comm is None else fmt.seconds(comm / 1000), ", ".join(f"{s:g}" for s in row["samples"])])
     return table
 
 

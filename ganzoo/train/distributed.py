@@ -26,6 +26,7 @@ import contextlib
 import os
 import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -76,6 +77,8 @@ class Distributed:
     #: seconds a collective waits for the other processes (the ``dist_timeout`` setting)
     timeout: float = 600.0
     backend: str | None = None
+    #: seconds spent in collectives so far, waiting for the other processes included (benchmarks read it)
+    collective_seconds: float = 0.0
 
     @classmethod
     def from_environment(cls) -> Distributed:
@@ -270,8 +273,10 @@ class Distributed:
         return torch.device("cuda", torch.cuda.current_device()) if self.backend == "nccl" else torch.device("cpu")
 
     def _collective(self, what: str, op, *args) -> None:
+        start = time.perf_counter()
         try:
             op(*args)
+            self.collective_seconds += time.perf_counter() - start
         except RuntimeError as err:  # torch.distributed.DistError, gloo's closed connections and time-outs
             raise DistributedError(
                 f"process {self.rank} of {self.world_size} lost the others while {what} ({_first_line(err)}): "
