@@ -61,10 +61,13 @@ class Phase:
     def _after_step(self) -> None:
         """Call ``after_step()`` on every network that defines it and whose weights this phase
         updated (a constraint such as the maxout discriminator's max-norm projection)."""
+        hooked = [(network, hook) for network in self.context.networks.values()
+                  if callable(hook := getattr(network, "after_step", None))]
+        if not hooked:  # the common case: nothing to do, and no parameter walk on every step
+            return
         updated = {id(p) for p in self.parameters()}
-        for network in self.context.networks.values():
-            hook = getattr(network, "after_step", None)
-            if callable(hook) and any(id(p) in updated for p in network.parameters()):
+        for network, hook in hooked:
+            if any(id(p) in updated for p in network.parameters()):
                 hook()
 
 
