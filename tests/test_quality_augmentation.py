@@ -1,21 +1,16 @@
 """benchmarks/quality/augmentation.py: the augmentation table's script, end to end at a tiny budget."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality" / "augmentation.py"
+from tests.quality_scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def augmentation():
-    spec = importlib.util.spec_from_file_location("augmentation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("augmentation")
 
 
 def test_a_tiny_run_writes_the_table_and_its_numbers(augmentation, tmp_path):

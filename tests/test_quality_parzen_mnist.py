@@ -1,23 +1,17 @@
 """benchmarks/quality/parzen_mnist.py: Goodfellow et al.'s MNIST Parzen protocol in one command,
 run here on tiny stand-ins for the MNIST files (the real ones are never downloaded in tests)."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.quality_scripts import load_script
 from tests.test_data_mnist import small_mnist_files, write_files
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality" / "parzen_mnist.py"
 
 
 @pytest.fixture(scope="module")
 def parzen_mnist():
-    spec = importlib.util.spec_from_file_location("parzen_mnist", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("parzen_mnist")
 
 
 def test_a_tiny_run_writes_its_row_beside_the_papers(parzen_mnist, tmp_path):
