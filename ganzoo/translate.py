@@ -17,8 +17,8 @@ from torch import nn
 
 from ganzoo.api import DataInfo, Translator
 from ganzoo.errors import ConfigError
+from ganzoo.zoo.translation_games import DIRECTIONS
 
-DIRECTIONS = ("AtoB", "BtoA")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 ARRAY_SUFFIXES = (".npy", ".npz")
 #: images translated per forward pass
