@@ -87,9 +87,7 @@ def _evaluate_translation(run_dir: Path, checkpoint, device, data, start: float)
     report = {"format": EVAL_FORMAT, "data": translator.dataset.name, "step": translator.step,
               "translation": result, "seconds": round(time.perf_counter() - start, 3), "versions": versions()}
     fileio.write_json(run_dir / "eval.json", report)
-    rows = [("data", str(report["data"])), ("step", str(report["step"])), *table_rows(result)]
-    width = max(len(name) for name, _ in rows)
-    click.echo("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+    click.echo(aligned([("data", str(report["data"])), ("step", str(report["step"])), *table_rows(result)]))
     click.echo(f"Wrote {run_dir / 'eval.json'}", err=True)
 
 
@@ -137,6 +135,10 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
 
 
 def format_table(report: dict) -> str:
-    rows = table_rows(report)
+    return aligned(table_rows(report))
+
+
+def aligned(rows: list[tuple[str, str]]) -> str:
+    """(metric, value) rows as two aligned columns."""
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

@@ -13,6 +13,7 @@ import torch
 from torch import Tensor
 
 from ganzoo.api import DataInfo, Game
+from ganzoo.data.pairs import split
 from ganzoo.errors import ConfigError
 from ganzoo.zoo.arguments import number, whole_number
 from ganzoo.zoo.games import mean_probabilities
@@ -25,10 +26,6 @@ def side_by_side(*images: Tensor) -> Tensor:
     images are repeated to the colour ones' channels."""
     channels = max(x.shape[1] for x in images)
     return torch.cat([x.expand(-1, channels, -1, -1) if x.shape[1] == 1 else x for x in images], dim=3)
-
-
-def _split(real: Tensor, data: DataInfo) -> tuple[Tensor, Tensor]:
-    return real[:, : data.domains[0]], real[:, data.domains[0]:]
 
 
 class TranslationGame(Game):
@@ -44,7 +41,7 @@ class TranslationGame(Game):
 
     def sides(self, batch: Tensor, data: DataInfo) -> tuple[Tensor, Tensor]:
         """A batch's ``(source, target)`` images for the generator: A and B."""
-        return _split(batch, data)
+        return split(batch, data)
 
 
 class Pix2Pix(TranslationGame):
@@ -73,7 +70,7 @@ class Pix2Pix(TranslationGame):
         return (a, b) if self.direction == "AtoB" else (b, a)
 
     def sides(self, batch, data):
-        a, b = _split(batch, data)
+        a, b = split(batch, data)
         return (a, b) if self.direction == "AtoB" else (b, a)
 
     def step(self, ctx) -> dict[str, Tensor]:
@@ -180,7 +177,7 @@ class CycleGAN(TranslationGame):
         G, F = ctx.networks["generator"], ctx.networks["generator_ba"]
         D_b, D_a, objective = ctx.networks["discriminator"], ctx.networks["discriminator_a"], ctx.objective
         real, _ = ctx.real()
-        a, b = _split(real, ctx.dataset.info)
+        a, b = split(real, ctx.dataset.info)
         with ctx.phase("generator") as phase:
             fake_b, fake_a = G(a), F(b)
             adversarial = objective.generator_loss(D_b(fake_b)) + objective.generator_loss(D_a(fake_a))
