@@ -57,6 +57,21 @@ def test_linear_lr_decay_reaches_zero_and_resumes_exactly(tmp_path, tiny):
         assert torch.equal(a[key], b[key]), key
 
 
+def test_linear_lr_decay_stops_at_its_floor(tmp_path, tiny):
+    run = start_run("vanilla-mlp", tmp_path / "run", {**tiny, "steps": 20, "lr_decay": "linear", "lr_floor": 0.25,
+                                                       "lr": 1e-3, "d_lr": 4e-3})
+    run.fit()
+    # set before the last step: 1 - 0.75 * 19/20 of the configured rates
+    assert run.opt_g.param_groups[0]["lr"] == pytest.approx(1e-3 * (1 - 0.75 * 19 / 20))
+    assert run.opt_d.param_groups[0]["lr"] == pytest.approx(4e-3 * (1 - 0.75 * 19 / 20))
+
+
+@pytest.mark.parametrize("floor", [-0.1, 1.5, float("nan")])
+def test_an_lr_floor_outside_zero_to_one_is_refused(tmp_path, tiny, floor):
+    with pytest.raises(ConfigError, match="lr_floor must lie in"):
+        start_run("vanilla-mlp", tmp_path / "run", {**tiny, "lr_floor": floor})
+
+
 def test_a_new_lr_on_resume_takes_effect(tmp_path, tiny):
     start_run("vanilla-mlp", tmp_path / "run", {**tiny, "steps": 10}).fit()
     resumed = resume_run(tmp_path / "run", {"steps": 12, "lr": 1e-5})

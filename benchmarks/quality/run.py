@@ -456,9 +456,17 @@ def merge(paths: list[Path], out: Path) -> int:
     merged["matched_bar"] = MATCHED_BAR
     for part in parts[1:]:
         for data, entries in part["modes"].items():
-            merged["modes"].setdefault(data, {}).update(entries)
-        merged["digits"].update(part["digits"])
-        merged.setdefault("stacked", {}).update(part.get("stacked", {}))
+            for label, entry in entries.items():
+                old = merged["modes"].setdefault(data, {}).get(label)
+                if (entry := _more_seeds(old, entry, summarise_modes)) is not old:
+                    entry["bar_met"] = sum(meets_bar(data, r) for r in entry["runs"])
+                merged["modes"][data][label] = entry
+        for model, entry in part["digits"].items():
+            merged["digits"][model] = _more_seeds(merged["digits"].get(model), entry, summarise_digits)
+        for label, entry in part.get("stacked", {}).items():
+            stacked = merged.setdefault("stacked", {})
+            stacked[label] = _more_seeds(stacked.get(label), entry, lambda runs: stacked_digits.summarise(runs, mean_std))
+            stacked[label]["goal_met"] = sum(stacked_digits.meets_goal(r) for r in stacked[label]["runs"])
         merged.setdefault("reference", {}).update(part.get("reference", {}))
         merged["failures"] += part["failures"]
     for data, entries in merged["modes"].items():  # rows run before the matched bar existed get it too
@@ -467,6 +475,22 @@ def merge(paths: list[Path], out: Path) -> int:
     fileio.write_json(out / "results.json", merged)
     write_markdown(merged, out / "RESULTS.md")
     return 0
+
+
+def _more_seeds(earlier: dict | None, later: dict, summarise) -> dict:
+    """``later``'s row, with ``earlier``'s runs added when both trained the same configuration
+    (the same model, settings and steps) on different seeds: a row grows by ``--first-seed``
+    runs. Otherwise ``later`` replaces ``earlier``."""
+    def how(entry):
+        return entry.get("model"), entry.get("overrides"), sorted({r["steps"] for r in entry["runs"]})
+
+    if not earlier or how(earlier) != how(later):
+        return later
+    seeds = [r["seed"] for r in earlier["runs"]]
+    if any(r["seed"] in seeds for r in later["runs"]):
+        return later
+    runs = sorted(earlier["runs"] + later["runs"], key=lambda r: r["seed"])
+    return {**later, "runs": runs, "summary": summarise(runs)}
 
 
 def _runs(env: dict) -> list[dict]:
@@ -484,6 +508,8 @@ def main(argv=None) -> int:
     parser.add_argument("--digit-models", default=",".join(DIGIT_MODELS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--digit-seeds", type=int, default=1)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the seeds are FIRST_SEED, FIRST_SEED + 1, ... (add seeds to a row: run them, then --merge)")
     parser.add_argument("--steps", type=int, help="override every configuration's steps (smoke runs)")
     parser.add_argument("--out", type=Path, default=HERE, help="where results.json and RESULTS.md go")
     parser.add_argument("--merge", type=Path, nargs="+", metavar="RESULTS_JSON",
@@ -522,7 +548,7 @@ def main(argv=None) -> int:
                 if chosen and label not in chosen:
                     continue
                 runs = []
-                for seed in range(args.seeds):
+                for seed in range(args.first_seed, args.first_seed + args.seeds):
                     try:
                         runs.append(train_and_evaluate(model, data, seed, {**overrides, **extra}, workdir))
                     except Exception as err:  # a diverged run is a result, not a crash
@@ -543,7 +569,7 @@ def main(argv=None) -> int:
         if "digits" in only:
             for model in digit_models:
                 runs = []
-                for seed in range(args.digit_seeds):
+                for seed in range(args.first_seed, args.first_seed + args.digit_seeds):
                     try:
                         runs.append(train_and_evaluate(model, "digits", seed, {"steps": DIGIT_STEPS, **extra}, workdir))
                     except Exception as err:
@@ -556,7 +582,7 @@ def main(argv=None) -> int:
                     results["digits"][model] = {"runs": runs, "summary": summarise_digits(runs)}
                     save(results, args.out)
         if stacked_digits.DATA in only:
-            stacked_digits.run_rows(train_and_evaluate, args.seeds, extra, workdir, results, runs_bar, write, mean_std)
+            stacked_digits.run_rows(train_and_evaluate, range(args.first_seed, args.first_seed + args.seeds), extra, workdir, results, runs_bar, write, mean_std)
             save(results, args.out)
     finally:
         runs_bar.close()

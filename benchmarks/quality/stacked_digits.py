@@ -88,12 +88,12 @@ def summarise(runs: list[dict], mean_std) -> dict:
             "wall_s": mean_std([r["wall_s"] for r in runs])}
 
 
-def run_rows(train_and_evaluate, seeds: int, extra: dict, workdir, results: dict, bar, write, mean_std) -> None:
-    """Train and score every configuration over ``seeds`` seeds into ``results["stacked"]``."""
+def run_rows(train_and_evaluate, seeds: range, extra: dict, workdir, results: dict, bar, write, mean_std) -> None:
+    """Train and score every configuration on each of ``seeds`` into ``results["stacked"]``."""
     results.setdefault("reference", {})[DATA] = reference()
     for label, (model, overrides) in CONFIGS.items():
         runs = []
-        for seed in range(seeds):
+        for seed in seeds:
             try:
                 runs.append(train_and_evaluate(model, DATA, seed, {**overrides, **extra}, workdir))
                 runs[-1]["metrics"]["stacked_modes"] = compact(runs[-1]["metrics"]["stacked_modes"])

@@ -43,6 +43,9 @@ class TrainConfig:
     #: learning-rate schedule of both players: "none" (constant) or "linear" (from lr down
     #: to 0 at ``steps``; a resume with more steps stretches what is left of it)
     lr_decay: str = "none"
+    #: where the linear decay ends, as a fraction of lr (and d_lr): 0 decays to zero, 0.25
+    #: ends at a quarter of the learning rate (the samples stop settling further)
+    lr_floor: float = 0.0
     #: generator EMA decay (0 = off); when on, samples come from the averaged weights
     ema: float = 0.0
     #: condition on the data's labels (needs a labelled dataset and a conditional model)
@@ -114,6 +117,8 @@ class TrainConfig:
             (0.0 <= self.ema < 1.0, "ema must lie in [0, 1): 0 turns it off, 0.999 is typical"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
             (self.lr_decay in ("none", "linear"), "lr_decay must be none or linear"),
+            (0.0 <= self.lr_floor <= 1.0,
+             f"lr_floor must lie in [0, 1]: the fraction of lr the linear decay ends at (got {self.lr_floor})"),
             (self.dist_timeout > 0 and math.isfinite(self.dist_timeout),
              f"dist_timeout must be a finite number of seconds > 0, e.g. dist_timeout=600 (got {self.dist_timeout})"),
             (self.precision in ("fp32", "bf16", "fp16"),

@@ -133,7 +133,8 @@ class Trainer:
         cfg = self.config
         # Set every step from the configuration: a resume with a new lr or betas takes effect
         # (the optimizer state it restores holds the old ones).
-        self._set_hyperparameters(1.0 - self.step / max(cfg.steps, 1) if cfg.lr_decay == "linear" else 1.0)
+        self._set_hyperparameters(1.0 - (1.0 - cfg.lr_floor) * (self.step / max(cfg.steps, 1))
+                                  if cfg.lr_decay == "linear" else 1.0)
         self.context.step = self.step
         self.context.phases.clear()
         stats = self.game.step(self.context)
