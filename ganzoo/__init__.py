@@ -8,7 +8,7 @@ attribute that needs them is first used, so ``ganzoo --help`` and
 from ganzoo._version import __version__
 
 #: Version of the plugin API that third-party packages target (see docs/plugins.md).
-PLUGIN_API = "1.2"
+PLUGIN_API = "1.3"
 
 # name -> module that defines it; resolved on first access.
 _LAZY = {

@@ -54,6 +54,12 @@ class Generator(nn.Module):
 
     Subclasses build their layers in ``__init__`` (after calling ``super().__init__``)
     and implement ``forward(z, labels=None)``.
+
+    Optional hook: a network (generator or any other) that defines ``init_from_data(self, draw)``
+    has it called once, without gradients, when a new run starts (not on resume): ``draw(n)``
+    returns ``n`` training samples in model space, from a stream of their own, so a
+    data-dependent initialisation (e.g. output biases from the pixels' means: ``ganzoo.zoo.mlp``)
+    leaves the run's other random streams as they are.
     """
 
     def __init__(self, data: DataInfo, latent_dim: int = 100, num_classes: int = 0):

@@ -72,6 +72,19 @@ def test_an_lr_floor_outside_zero_to_one_is_refused(tmp_path, tiny, floor):
         start_run("vanilla-mlp", tmp_path / "run", {**tiny, "lr_floor": floor})
 
 
+def test_a_new_run_starts_networks_from_the_data_where_they_ask(tmp_path, tiny):
+    tiny = {**tiny, "data": "digits", "steps": 0}
+    plain = start_run("vanilla-mlp", tmp_path / "plain", tiny)
+    marginal = start_run("vanilla-mlp", tmp_path / "marginal", {**tiny, "generator.output_bias": "marginals"})
+    bias = [m for m in marginal.G.net if isinstance(m, torch.nn.Linear)][-1].bias
+    pixels = marginal.parts.dataset.test_split()[0].flatten(1).mean(0)
+    assert torch.corrcoef(torch.stack([torch.tanh(bias.detach()), pixels]))[0, 1] > 0.99  # tanh output
+    # the samples it saw came from a stream of their own: everything else starts as before
+    for key, value in plain.D.state_dict().items():
+        assert torch.equal(value, marginal.D.state_dict()[key]), key
+    assert torch.equal(plain.data_rng.get_state(), marginal.data_rng.get_state())
+
+
 def test_a_new_lr_on_resume_takes_effect(tmp_path, tiny):
     start_run("vanilla-mlp", tmp_path / "run", {**tiny, "steps": 10}).fit()
     resumed = resume_run(tmp_path / "run", {"steps": 12, "lr": 1e-5})

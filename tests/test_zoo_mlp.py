@@ -112,6 +112,7 @@ def test_mixture_prior_bad_settings_are_clear_errors(kwargs, words):
     (MLPGenerator, {"latent_components": 2.5}, "latent_components must be a whole number"),
     (MLPGenerator, {"latent_std": float("nan")}, "latent_std must be a finite number > 0"),
     (MLPDiscriminator, {"spectral_norm": 1}, "spectral_norm must be true or false"),
+    (MLPGenerator, {"output_bias": "mean"}, "output_bias must be 'zero' or 'marginals'"),
 ])
 def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
     with pytest.raises(ValueError) as err:
@@ -135,3 +136,28 @@ def test_init_std_draws_linear_weights_from_that_normal_and_zeroes_biases():
     linears = [m for m in G.net if isinstance(m, torch.nn.Linear)]
     weights = torch.cat([m.weight.flatten() for m in linears])
     assert abs(weights.std().item() - 0.02) < 0.001 and not any(m.bias.any() for m in linears)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "tanh"])
+def test_marginal_output_biases_start_every_pixel_at_the_datas_mean(output):
+    info = DataInfo((1, 4, 4), bounded=True)
+    means = torch.linspace(-0.9, 0.9, 16).view(1, 4, 4)
+    draws = []
+
+    def draw(n):
+        draws.append(n)
+        return means.expand(n, 1, 4, 4) + 0.05 * torch.randn(n, 1, 4, 4, generator=torch.Generator().manual_seed(0))
+
+    G = MLPGenerator(info, latent_dim=4, hidden=(8,), output=output, init_std=1e-6, output_bias="marginals")
+    with torch.no_grad():
+        G.init_from_data(draw)
+        out = G(torch.zeros(3, 4))
+    assert draws == [G.MARGINAL_SAMPLES]
+    assert torch.allclose(out, means.expand(3, 1, 4, 4), atol=2e-3)
+
+
+def test_output_bias_zero_leaves_the_generator_and_draws_nothing():
+    G = MLPGenerator(DataInfo((1, 4, 4), bounded=True), latent_dim=4, hidden=(8,))
+    before = {k: v.clone() for k, v in G.state_dict().items()}
+    G.init_from_data(lambda n: pytest.fail("drew data"))
+    assert all(torch.equal(before[k], v) for k, v in G.state_dict().items())

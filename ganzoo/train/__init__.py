@@ -21,14 +21,16 @@ def start_run(model: str, out: str | Path, overrides: dict[str, Any] | None = No
 
     Under torchrun every process calls this with the same arguments: they join the job, rank 0
     creates ``out`` and writes it alone (see :mod:`ganzoo.train.distributed`)."""
-    from ganzoo.train.build import build, resolve_config, run_record
+    from ganzoo.train.build import build, init_from_data, resolve_config, run_record
     from ganzoo.train.loop import Trainer, memory_advice
     from ganzoo.train.rundir import RunDir
 
     config = resolve_config(model, dict(overrides or {}))
     job, device, loggers = _join(config)  # a logger that cannot run stops us before --out exists
     with out_of_memory_as(memory_advice(config)):
-        parts = _distributed_parts(build(config, device), config, job)
+        parts = build(config, device)
+        init_from_data(parts, config.seed)
+        parts = _distributed_parts(parts, config, job)
         record = {**run_record(config, parts), "distributed": job.describe(config.batch_size)}
         with job.together("creating the run directory"):  # only once the run is built
             run = RunDir.create(out, record) if job.writes else RunDir(out)

@@ -270,6 +270,22 @@ def build(config: TrainConfig, device: torch.device, *, spec: ModelSpec | None =
                       game, networks)
 
 
+#: a network's ``init_from_data`` draws its samples from a stream training never uses
+_INIT_DATA_SEED_OFFSET = 104_729
+
+
+def init_from_data(parts: Components, seed: int) -> None:
+    """A new run's data-dependent initialisation: ``init_from_data(draw)`` on every network
+    that defines it (see :class:`ganzoo.api.Generator`)."""
+    hooks = [net for net in parts.networks.values() if callable(getattr(net, "init_from_data", None))]
+    if not hooks:
+        return
+    rng = torch.Generator().manual_seed(seed + _INIT_DATA_SEED_OFFSET)
+    with torch.no_grad():
+        for net in hooks:
+            net.init_from_data(lambda n: parts.dataset.sample(n, rng)[0])
+
+
 def _game_supplied(cls: type, config: TrainConfig) -> dict[str, Any]:
     """The run's ``latent_dim``, for a game whose constructor takes one (to build a network for
     (sample, latent) pairs); a user cannot set it as ``game.latent_dim``."""

@@ -76,6 +76,9 @@ class MLPGenerator(Generator):
         Gaussian-mixture latent prior (``ganzoo.zoo.latent``), each of std ``latent_std``.
     init_std: 0 for PyTorch's initialisation (He's for ReLU); else linear weights N(0, init_std)
         and zero biases.
+    output_bias: "zero" (as initialised), or "marginals": when a run starts, the last layer's
+        biases are set so that each output starts at the training data's mean of that feature
+        (Goodfellow et al.'s MNIST generator, whose sigmoid starts at the pixels' marginals).
     """
 
     summary = "MLP generator: latent -> 256 -> 512 -> 1024 -> data, LeakyReLU + BatchNorm"
@@ -94,8 +97,12 @@ class MLPGenerator(Generator):
         latent_std: float = 0.1,
         batchnorm_first: bool = False,
         init_std: float = 0.0,
+        output_bias: str = "zero",
     ):
         super().__init__(data, latent_dim, num_classes)
+        if output_bias not in ("zero", "marginals"):
+            raise ValueError(f"output_bias must be 'zero' or 'marginals', got {output_bias!r}")
+        self.output_bias = output_bias
         check_data_kind(data, data_kind, "this MLP generator")
         hidden, batchnorm = widths(hidden), flag("batchnorm", batchnorm)
         batchnorm_first = flag("batchnorm_first", batchnorm_first)
@@ -130,6 +137,24 @@ class MLPGenerator(Generator):
             layers.append(nn.Sigmoid())
         self.net = nn.Sequential(*layers)
         init_normal(self.net, init_std)
+
+    #: training samples whose feature means ``output_bias="marginals"`` starts the outputs at
+    MARGINAL_SAMPLES = 10_000
+
+    def init_from_data(self, draw) -> None:
+        """With ``output_bias="marginals"``: the last linear layer's biases are the output
+        function's inverse at the data's feature means (clipped inside its range)."""
+        if self.output_bias != "marginals":
+            return
+        mean = draw(self.MARGINAL_SAMPLES).flatten(1).double().mean(0)
+        if self.output == "sigmoid":
+            bias = torch.logit((mean + 1) / 2, eps=1e-3)
+        elif self.output == "tanh":
+            bias = torch.atanh(mean.clamp(-1 + 2e-3, 1 - 2e-3))
+        else:
+            bias = mean
+        last = [m for m in self.net if isinstance(m, nn.Linear)][-1]
+        last.bias.copy_(bias.to(last.bias))
 
     def sample_latent(self, n, generator=None, device=None):
         if self.prior is None:
