@@ -43,3 +43,15 @@ def test_mode_rows_join_only_when_trained_with_the_same_settings(quality_run):
     assert joined["summary"] == 2
     other = row([1], {"lr_floor": 0.3})
     assert quality_run._more_seeds(row([0], {}), other, lambda runs: len(runs)) is other
+
+
+def test_one_run_is_scored_at_its_earlier_checkpoints_and_its_end(quality_run, tmp_path, tiny):
+    first, last = quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**tiny, "steps": 20}, tmp_path, (10,))
+    assert (first["steps"], last["steps"]) == (10, 20)  # the steps of the checkpoints scored
+    assert first["train_s"] <= last["train_s"] and first["cpu_s"] is None and last["cpu_s"] > 0
+    assert not any(tmp_path.iterdir())  # the run is removed once scored
+
+
+def test_a_decaying_learning_rate_has_no_earlier_rows(quality_run, tmp_path, tiny):
+    with pytest.raises(ValueError, match="decays its learning rate"):
+        quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**tiny, "steps": 20, "lr_decay": "linear"}, tmp_path, (10,))

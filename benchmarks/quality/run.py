@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -246,9 +247,22 @@ least `vanilla-mlp`'s), one run a line, Parzen / FID / labels covered:
 
 DIGIT_MODELS = ("vanilla-mlp", "goodfellow2014", "dcgan", "lsgan", "wgan", "wgan-gp", "sngan", "r1-gan", "cgan")
 DIGIT_STEPS = 3000
+#: models also scored after more steps of the same runs (their learning rates are constant, so
+#: a run's checkpoint at DIGIT_STEPS is the DIGIT_STEPS row): SGD at the original GAN's rates
+#: settles later than Adam (RESULTS.md's "What was tried"), and its baseline is shown beside it
+DIGIT_LONGER = {"goodfellow2014": 6000, "vanilla-mlp": 6000}
 
 
 def train_and_evaluate(model: str, data: str, seed: int, overrides: dict, workdir: Path) -> dict:
+    """One run of ``model`` on ``data``, scored at its end."""
+    return train_and_score(model, data, seed, overrides, workdir)[-1]
+
+
+def train_and_score(model: str, data: str, seed: int, overrides: dict, workdir: Path,
+                    earlier: tuple[int, ...] = ()) -> list[dict]:
+    """One run, scored at each of the ``earlier`` steps (its checkpoints there) and at its end:
+    a result a step, in order. The earlier results' ``wall_s`` are the training seconds the run
+    had logged by then plus the run's building and scoring; their CPU time is not measured."""
     import torch
 
     from ganzoo.metrics.evaluate import evaluate
@@ -257,21 +271,31 @@ def train_and_evaluate(model: str, data: str, seed: int, overrides: dict, workdi
 
     out = workdir / f"{model}-{data}-{seed}"
     shutil.rmtree(out, ignore_errors=True)
-    settings = {"data": data, "seed": seed, "sample_every": 10**9, "checkpoint_every": 10**9,
-                "log_every": 500, **overrides}
+    every = math.gcd(*earlier) if earlier else 10**9
+    settings = {"data": data, "seed": seed, "sample_every": 10**9, "checkpoint_every": every,
+                "keep_checkpoints": len(earlier) + 1, "log_every": math.gcd(500, every), **overrides}
     load_before = os.getloadavg()[0]
     start, cpu_start = time.perf_counter(), time.process_time()
     trainer = start_run(model, out, settings)
+    if earlier and trainer.config.lr_decay != "none":
+        raise ValueError(f"{model} decays its learning rate over its steps: a shorter run is not its early checkpoint")
     trainer.fit()
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     torch.set_num_threads(1)
-    generator, dataset, step = load_run(out)
-    result = evaluate(generator, dataset, seed=seed)
-    shutil.rmtree(out, ignore_errors=True)
-    return {"seed": seed, "steps": step, "wall_s": round(wall, 1), "train_s": round(trainer.elapsed, 1),
-            "cpu_s": round(cpu, 1),  # this process's CPU time: on a shared machine, what the run cost
+    logged = {row["step"]: row["seconds"] for row in map(json.loads, (out / "metrics.jsonl").read_text().splitlines())}
+    results = []
+    for which in (*earlier, None):
+        generator, dataset, step = load_run(out, None if which is None else str(which))
+        train_s = trainer.elapsed if which is None else logged[which]
+        results.append({
+            "seed": seed, "steps": step, "wall_s": round(wall - trainer.elapsed + train_s, 1),
+            "train_s": round(train_s, 1),
+            "cpu_s": round(cpu, 1) if which is None else None,  # this process's CPU time: what the run cost
             "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "batch_size": trainer.config.batch_size, "d_steps": trainer.config.d_steps, "metrics": result}
+            "batch_size": trainer.config.batch_size, "d_steps": trainer.config.d_steps,
+            "metrics": evaluate(generator, dataset, seed=seed)})
+    shutil.rmtree(out, ignore_errors=True)
+    return results
 
 
 def data_reference(data: str) -> dict:
@@ -424,7 +448,7 @@ def write_markdown(results: dict, path: Path) -> None:
             s = entry["summary"]
             parzen = "n/a" if s["parzen"]["mean"] is None else f"{s['parzen']['mean']:.2f} ± {s['parzen_stderr']['mean']:.2f}"
             several = len(entry["runs"]) > 1
-            lines.append(f"| `{model}` | {len(entry['runs'])} | {entry['runs'][0]['steps']} | {parzen} | "
+            lines.append(f"| `{entry.get('model', model)}` | {len(entry['runs'])} | {entry['runs'][0]['steps']} | {parzen} | "
                          f"{s['parzen_ceiling']['mean']:.2f} | {_pm(s['fid'], 2, several)} | "
                          f"{s['fid_ceiling']['mean']:.2f} | {_pm(s['labels_covered'], 1, several)} | "
                          f"{_pm(s['wall_s'], 0, several)} |")
@@ -568,19 +592,26 @@ def main(argv=None) -> int:
                     save(results, args.out)
         if "digits" in only:
             for model in digit_models:
-                runs = []
+                budgets = [extra.get("steps", DIGIT_STEPS)]
+                if model in DIGIT_LONGER and not extra:
+                    budgets.append(DIGIT_LONGER[model])
+                rows: dict[int, list[dict]] = {steps: [] for steps in budgets}
                 for seed in range(args.first_seed, args.first_seed + args.digit_seeds):
                     try:
-                        runs.append(train_and_evaluate(model, "digits", seed, {"steps": DIGIT_STEPS, **extra}, workdir))
+                        scored = train_and_score(model, "digits", seed, {"steps": budgets[-1]}, workdir, tuple(budgets[:-1]))
                     except Exception as err:
                         results["failures"].append(f"digits {model} seed {seed}: {type(err).__name__}: {err}")
                         continue
                     finally:
                         runs_bar.update(1)
-                    write(f"digits {model} seed {seed}: {json.dumps(runs[-1]['metrics'].get('parzen'))[:80]}")
-                if runs:
-                    results["digits"][model] = {"runs": runs, "summary": summarise_digits(runs)}
-                    save(results, args.out)
+                    for steps, run in zip(budgets, scored):
+                        rows[steps].append(run)
+                        write(f"digits {model} seed {seed}, {steps} steps: {json.dumps(run['metrics'].get('parzen'))[:80]}")
+                for steps, runs in rows.items():
+                    if runs:
+                        label = model if steps == budgets[0] else f"{model} ({steps} steps)"
+                        results["digits"][label] = {"model": model, "runs": runs, "summary": summarise_digits(runs)}
+                save(results, args.out)
         if stacked_digits.DATA in only:
             stacked_digits.run_rows(train_and_evaluate, range(args.first_seed, args.first_seed + args.seeds), extra, workdir, results, runs_bar, write, mean_std)
             save(results, args.out)
