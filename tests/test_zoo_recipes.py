@@ -53,7 +53,6 @@ def test_goodfellow2014_builds_the_papers_networks():
     g_first = parts.generator.net[0].weight
     d_first = next(m for m in parts.discriminator.net if isinstance(m, Maxout)).linear.weight
     assert abs(g_first.std().item() - 0.05 / 3**0.5) < 0.002 and abs(d_first.std().item() - 0.005 / 3**0.5) < 0.0002
-    assert parts.generator.output_bias == "marginals"  # started from the pixels' means when a run starts
 
 
 def test_wgan_clips_with_rmsprop_and_five_critic_steps():
