@@ -76,8 +76,7 @@ def test_cgan_is_conditional_on_digit_labels():
 
 def test_r1_gan_mlp_matched_is_the_mixture_recipe_sampled_live_with_a_faster_discriminator():
     matched, mixture = resolve_config("r1-gan-mlp-matched", {}), resolve_config("r1-gan-mlp-mixture", {})
-    assert (matched.ema, matched.d_lr, matched.lr, matched.lr_decay, matched.lr_floor) == (0.0, 3e-3, 1e-3, "linear", 0.1)
-    assert matched.steps == mixture.steps == 30_000
+    assert (matched.ema, matched.d_lr, matched.lr, matched.lr_decay) == (0.0, 3e-3, 1e-3, "linear")
     assert matched.generator == mixture.generator and matched.discriminator == mixture.discriminator
     assert matched.objective == mixture.objective
     trainer_parts = _build("r1-gan-mlp-matched")
