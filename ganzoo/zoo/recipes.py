@@ -99,10 +99,10 @@ goodfellow2014 = ModelSpec(
     # with irange 0.05 (G) and 0.005 (D), here as normals of the same spread (std = irange / sqrt 3);
     # SGD lr 0.1, momentum 0.5, batches of 100, Gaussian latent of 100. Its D cost is half the
     # sum of the two BCE terms, ganzoo's the whole sum: d_lr 0.05 is the same update.
-    # Its sigmoid's biases started at the pixels' marginals: generator.output_bias=marginals
-    # does the same, but is off here: over 5 seeds it did not help and one (seed 4) collapsed
-    # (Parzen -54 at 6 000 steps, against 21.6 with zero biases).
-    # Departures: the sigmoid is mapped to the images' [-1, 1] model space as 2 * sigmoid - 1;
+    # Departures: the code starts its sigmoid's biases at the pixels' marginals, which
+    # generator.output_bias=marginals does; it is off here, since over 5 seeds it did not help
+    # and one (seed 4) collapsed (Parzen -54 at 6 000 steps, against 21.6 with zero biases).
+    # The sigmoid is mapped to the images' [-1, 1] model space as 2 * sigmoid - 1;
     # D and G alternate (the code updates both from one batch at once: as the packed game,
     # m = 1, that reached FID 549 on seed 1, against 74); the generator uses the
     # non-saturating loss, as the code does.
