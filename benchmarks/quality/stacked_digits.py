@@ -57,7 +57,11 @@ Seed 0, one torch thread, 26 000 samples; the three channels' digit marginals' K
   even, 9 at 3 293 and 4 at 3 455. Five times the steps leaves the KL where it was: the goal (≤ 0.05) is not met.
 - Wider networks, the same 6 000 steps: G and D `width` 128 (twice the channels) 1 000 / 0.092 (124 s of CPU; the
   `pacdcgan2-r1-ema-wide` row); width 256 1 000 / 0.090 (184 s). Channel 0's 7s stay under-filled (1 846 and 1 562).
-- Not tried for lack of CPU time: bigger batches with the wider networks, packs of 3 or 4.
+- Wider networks with bigger batches, seed 0: width 128, batches of 256 packs, 6 000 steps 1 000 / 0.078 (344 s of
+  CPU); the same over 12 000 steps 1 000 / 0.078 (665 s); width 128, batch 64, 12 000 steps 1 000 / 0.084 (233 s);
+  width 256, batch 256, 6 000 steps 1 000 / 0.078 (594 s). A plateau near 0.08, and channel 0's 7s at 1 545–1 938.
+- Not tried for lack of CPU time: packs of 3 or 4; separating the generator's share of the missing 7s from the
+  classifier's.
 """
 
 
