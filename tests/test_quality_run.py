@@ -1,19 +1,13 @@
 """benchmarks/quality/run.py's merge: rows from runs made apart, and seeds added to a row."""
 
-import sys
-
 import pytest
 
-from tests.quality_scripts import QUALITY, load_script
+from tests.quality_scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def quality_run():
-    sys.path.insert(0, str(QUALITY))  # run.py imports its folder's stacked_digits
-    try:
-        yield load_script("run")
-    finally:
-        sys.path.remove(str(QUALITY))
+    return load_script("run")
 
 
 def _digits_row(seeds, steps=3000, parzen=10.0):

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from publish import publish, render  # this folder's results writer
+
 HERE = Path(__file__).resolve().parent
 MODEL = "ali-mlp"
 #: ali-mlp is the VEEGAN 2-D protocol's recipe: its networks refuse images until told otherwise;
@@ -140,7 +142,7 @@ def summarise(runs: list[dict], digits: list[int]) -> dict:
     return table
 
 
-def write_markdown(results: dict, path: Path) -> None:
+def markdown(results: dict) -> str:
     table, columns = results["table"], [*SCORERS, *BASELINES]
     seeds, steps = results["settings"]["seeds"], results["settings"]["steps"]
     lines = [
@@ -189,7 +191,7 @@ def write_markdown(results: dict, path: Path) -> None:
               f"torch thread, {len(results['runs'])} models; training took {results['train_wall_s']:.0f} s of wall "
               "time in all, under the load of other work on a shared 2-core machine (not a speed measurement).",
               ""]
-    path.write_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -201,7 +203,7 @@ def main(argv=None) -> int:
     parser.add_argument("--render", action="store_true", help="only write anomaly.md again from anomaly.json")
     args = parser.parse_args(argv)
     if args.render:
-        write_markdown(json.loads((args.out / "anomaly.json").read_text()), args.out / "anomaly.md")
+        render(args.out, "anomaly", markdown)
         return 0
     digits = list(range(10)) if args.digits == "0-9" else [int(d) for d in args.digits.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -249,8 +251,7 @@ def save(runs: list[dict], digits: list[int], seeds: int, args, started: float) 
         "elapsed_s": round(time.time() - started, 1),
         "versions": versions(), "platform": platform.platform(),
     }
-    (args.out / "anomaly.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    write_markdown(results, args.out / "anomaly.md")
+    publish(args.out, "anomaly", results, markdown, indent=2, sort_keys=True)
     print(f"Wrote {args.out / 'anomaly.json'} and {args.out / 'anomaly.md'} ({seeds} seed(s))", file=sys.stderr)
 
 

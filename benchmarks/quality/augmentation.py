@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from publish import publish, render  # this folder's results writer
+
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
@@ -266,12 +268,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--render", action="store_true",
                         help="only write augmentation.md again from the augmentation.json in --out")
     args = parser.parse_args(argv)
-    from ganzoo import fileio
-
     if args.render:
-        result = json.loads((args.out / "augmentation.json").read_text())
-        fileio.write_text(args.out / "augmentation.md", markdown(result))
-        return result
+        render(args.out, "augmentation", markdown)
+        return json.loads((args.out / "augmentation.json").read_text())
     import torch
 
     torch.set_num_threads(1)
@@ -307,11 +306,8 @@ def main(argv: list[str] | None = None) -> dict:
     wall["total"] = time.time() - start
     result = {"settings": settings, "rows": rows, "label_agreement": agreement,
               "nearest_distance": distances, "wall_s": wall, "wall_note": "shared machine, under load"}
-    args.out.mkdir(parents=True, exist_ok=True)
     # in the order measured (fileio.write_json would sort "10" before "5")
-    fileio.write_text(args.out / "augmentation.json", json.dumps(result, indent=2) + "\n")
-    fileio.write_text(args.out / "augmentation.md", markdown(result))
-    print(markdown(result))
+    print(publish(args.out, "augmentation", result, markdown, indent=2))
     return result
 
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from publish import publish  # this folder's results writer
+
 HERE = Path(__file__).resolve().parent
 MODEL = "goodfellow2014"
 PUBLISHED = {"source": "Goodfellow et al. 2014, Table 1 (MNIST, Parzen window)", "log_likelihood": 225.0,
@@ -44,7 +46,7 @@ def run_one(data_dir: Path, seed: int, steps: int, device: str, samples: int, wo
             "parzen": result["parzen"], "parzen_reference": result["parzen_reference"]}
 
 
-def write_markdown(results: dict, path: Path) -> None:
+def markdown(results: dict) -> str:
     runs = results["runs"]
     ll = [r["parzen"]["log_likelihood"] for r in runs]
     spread = statistics.stdev(ll) if len(ll) > 1 else 0.0
@@ -59,7 +61,7 @@ def write_markdown(results: dict, path: Path) -> None:
              f"{statistics.mean(ll):.1f} ± {spread:.1f} (seeds) | {real:.1f} |",
              f"| GAN (paper) | — | not stated | {PUBLISHED['log_likelihood']:.0f} ± {PUBLISHED['stderr']:.0f} (s.e.) | — |",
              ""]
-    path.write_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -86,10 +88,7 @@ def main(argv=None) -> int:
         runs = [run_one(args.data_dir, seed, steps, args.device, args.samples, Path(tmp)) for seed in range(args.seeds)]
     results = {"model": MODEL, "device": args.device, "samples": args.samples,
                "batch_size": recipe.defaults["batch_size"], "published": PUBLISHED, "runs": runs}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "parzen_mnist.json").write_text(json.dumps(results, indent=1) + "\n")
-    write_markdown(results, args.out / "parzen_mnist.md")
-    print((args.out / "parzen_mnist.md").read_text())
+    print(publish(args.out, "parzen_mnist", results, markdown))
     return 0
 
 

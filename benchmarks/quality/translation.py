@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from publish import publish  # this folder's results writer
+
 HERE = Path(__file__).resolve().parent
 #: model -> its data (the recipe's default, named for the table)
 MODELS = {"pix2pix": "digits-edges", "cyclegan": "digits-bold"}
@@ -74,7 +76,7 @@ def summarise(runs: list[dict]) -> dict:
     return table
 
 
-def write_markdown(results: dict, path: Path) -> None:
+def markdown(results: dict) -> str:
     lines = ["# Image-to-image translation", "",
              f"Produced by `python benchmarks/quality/translation.py` on {results['machine']} "
              f"(ganzoo {results['ganzoo']}, torch {results['torch']}), one torch thread a run, under whatever load the "
@@ -99,7 +101,7 @@ def write_markdown(results: dict, path: Path) -> None:
     lines += ["", "No published row measures these tasks: pix2pix and CycleGAN report on photographs (facades, "
               "maps, Cityscapes, horses and zebras) at 256×256, with FCN scores and user studies. These rows show that "
               "the games learn the built-in 8×8 tasks beyond the do-nothing baseline, not a reproduction.", ""]
-    path.write_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -129,10 +131,7 @@ def main(argv=None) -> int:
                 print(json.dumps({k: run[k] for k in ("model", "seed", "train_seconds")}), file=sys.stderr, flush=True)
     results = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
                "ganzoo": __version__, "torch": torch.__version__, "runs": runs, "table": summarise(runs)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "translation.json").write_text(json.dumps(results, indent=1) + "\n")
-    write_markdown(results, args.out / "translation.md")
-    print((args.out / "translation.md").read_text())
+    print(publish(args.out, "translation", results, markdown))
     return 0
 
 
