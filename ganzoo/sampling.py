@@ -64,7 +64,11 @@ def load_run(path: str | Path, which: str | None = None, device: str = "cpu", da
     ``data`` replaces the run's data (where its file is now). Data that cannot be loaded is
     stood in for by what ``config.json`` recorded, unless ``need_samples`` (see
     :func:`ganzoo.train.rundata.build_run`)."""
-    parts, tensors, step, sidecar = open_run(path, which, device, data, need_samples=need_samples)
+    return generator_of(path, *open_run(path, which, device, data, need_samples=need_samples))
+
+
+def generator_of(path: str | Path, parts: Components, tensors: dict[str, torch.Tensor], step: int, sidecar: Path):
+    """:func:`load_run`'s ``(generator, dataset, step)`` from what :func:`open_run` returned for ``path``."""
     if isinstance(parts.generator, Translator):
         raise ConfigError(f"{path} is a {parts.spec.name} run: its generator translates images instead of drawing "
                           f"samples from noise; use `ganzoo translate {path} INPUT --out OUTPUT`")

@@ -56,23 +56,22 @@ class LoadedTranslator:
         return np.concatenate(out) if out else np.empty((0, *self.target.shape), np.float32)
 
 
-def is_translation_run(run_dir: str | Path) -> bool:
-    """Whether the run in ``run_dir`` (as its config.json records it) has a translator for a generator."""
-    from ganzoo.train.rundir import RunDir
-
-    components = RunDir.open(run_dir).read_record().get("components") or {}
-    return (components.get("generator") or {}).get("kind") == "translator"
-
-
 def load_translator(run_dir: str | Path, direction: str | None = None, which: str | None = None,
                     device: str = "cpu", data: str | None = None, *, need_samples: bool = False) -> LoadedTranslator:
     """The translator of the run in ``run_dir`` for ``direction`` ("AtoB" or "BtoA"; default: the
     one the run trains, A to B unless a pix2pix run was trained ``game.direction=BtoA``). A run
     with a translator for the other direction too (CycleGAN's ``generator_ba``) gives either.
     ``data`` and ``need_samples``: as :func:`ganzoo.sampling.load_run`."""
-    from ganzoo.sampling import load_network, open_run
+    from ganzoo.sampling import open_run
 
-    parts, tensors, step, sidecar = open_run(run_dir, which, device, data, need_samples=need_samples)
+    return translator_of(run_dir, *open_run(run_dir, which, device, data, need_samples=need_samples), direction)
+
+
+def translator_of(run_dir: str | Path, parts, tensors: dict, step: int, sidecar: Path,
+                  direction: str | None = None) -> LoadedTranslator:
+    """:func:`load_translator`'s translator from what :func:`ganzoo.sampling.open_run` returned for ``run_dir``."""
+    from ganzoo.sampling import load_network
+
     if not isinstance(parts.generator, Translator):
         raise ConfigError(f"{run_dir} is a run of {parts.spec.name}, whose generator draws samples from noise; "
                           f"translate with an image-to-image run (e.g. ganzoo train pix2pix), or use "

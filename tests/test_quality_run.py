@@ -1,5 +1,8 @@
 """benchmarks/quality/run.py's merge: rows from runs made apart, and seeds added to a row."""
 
+import json
+import statistics
+
 import pytest
 
 from tests.quality_scripts import load_script
@@ -12,20 +15,42 @@ def quality_run():
 
 def _digits_row(seeds, steps=3000, parzen=10.0):
     runs = [{"seed": seed, "steps": steps, "wall_s": 1.0,
-             "metrics": {"parzen": {"log_likelihood": parzen + seed, "stderr": 0.5}}} for seed in seeds]
-    return {"runs": runs, "summary": {}}
+             "metrics": {"parzen": {"log_likelihood": parzen + seed, "stderr": 0.5},
+                         "parzen_reference": {"log_likelihood": 28.0},
+                         "classifier": {"fid": 30.0, "reference_fid": 1.0, "labels": {"covered": 10},
+                                        "test_accuracy": 0.97, "weights_sha256": "0"}}}
+            for seed in seeds]
+    return {"model": "vanilla-mlp", "runs": runs, "summary": {}}
 
 
-def test_runs_on_new_seeds_join_the_row_and_its_summary(quality_run):
-    merged = quality_run._more_seeds(_digits_row([0, 1, 2]), _digits_row([3, 4]), quality_run.summarise_digits)
+def _merged(quality_run, tmp_path, *digit_rows):
+    """run.py --merge of one results file per row (all of model vanilla-mlp), read back."""
+    paths = []
+    for i, row in enumerate(digit_rows):
+        part = {"environment": {"date": "now", "load_start": [0, 0, 0], "load_end": [0, 0, 0], "cpus": 2,
+                                "torch": "x"}, "modes": {}, "digits": {"vanilla-mlp": row}, "failures": []}
+        paths.append(tmp_path / f"part{i}.json")
+        paths[-1].write_text(json.dumps(part))
+    assert quality_run.merge(paths, tmp_path) == 0
+    return json.loads((tmp_path / "results.json").read_text())["digits"]["vanilla-mlp"]
+
+
+def test_runs_on_new_seeds_join_the_row_and_its_summary(quality_run, tmp_path):
+    merged = _merged(quality_run, tmp_path, _digits_row([0, 1, 2]), _digits_row([3, 4]))
     assert [r["seed"] for r in merged["runs"]] == [0, 1, 2, 3, 4]
-    assert merged["summary"]["parzen"]["mean"] == pytest.approx(12.0)
+    parzen = merged["summary"]["parzen"]
+    assert (parzen["mean"], parzen["n"]) == (pytest.approx(12.0), 5)
+    assert parzen["std"] == pytest.approx(statistics.stdev([10, 11, 12, 13, 14]))  # the sample std, n - 1
+
+
+def test_merging_one_file_summarises_its_rows_again(quality_run, tmp_path):
+    assert _merged(quality_run, tmp_path, _digits_row([0, 1]))["summary"]["parzen"]["mean"] == pytest.approx(10.5)
 
 
 @pytest.mark.parametrize("later", [_digits_row([2, 3]), _digits_row([3, 4], steps=2000)],
                          ids=["a seed run again", "other steps"])
 def test_a_row_trained_again_or_otherwise_replaces_the_earlier(quality_run, later):
-    assert quality_run._more_seeds(_digits_row([0, 1, 2]), later, quality_run.summarise_digits) is later
+    assert quality_run._more_seeds(_digits_row([0, 1, 2]), later) is later
 
 
 def test_mode_rows_join_only_when_trained_with_the_same_settings(quality_run):
@@ -33,10 +58,9 @@ def test_mode_rows_join_only_when_trained_with_the_same_settings(quality_run):
         return {"model": "r1-gan-mlp-matched", "overrides": overrides,
                 "runs": [{"seed": s, "steps": 10, "wall_s": 1.0} for s in seeds]}
 
-    joined = quality_run._more_seeds(row([0], {}), row([1], {}), lambda runs: len(runs))
-    assert joined["summary"] == 2
+    assert [r["seed"] for r in quality_run._more_seeds(row([0], {}), row([1], {}))["runs"]] == [0, 1]
     other = row([1], {"lr_floor": 0.3})
-    assert quality_run._more_seeds(row([0], {}), other, lambda runs: len(runs)) is other
+    assert quality_run._more_seeds(row([0], {}), other) is other
 
 
 def test_one_run_is_scored_at_its_earlier_checkpoints_and_its_end(quality_run, tmp_path, tiny):

@@ -20,13 +20,13 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from publish import publish, render  # this folder's results writer
+from publish import publish  # this folder's results writer
+from stats import mean_std  # this folder's summary over seeds
 
 HERE = Path(__file__).resolve().parent
 MODEL = "ali-mlp"
@@ -127,11 +127,6 @@ def baselines(digit: int, data) -> dict:
             "nearest neighbour": {"auroc": auroc(nearest_distances(train_x, test_x), test_y == digit)}}
 
 
-def mean_std(values: list[float]) -> dict:
-    return {"mean": statistics.fmean(values), "std": statistics.pstdev(values) if len(values) > 1 else 0.0,
-            "n": len(values)}
-
-
 def summarise(runs: list[dict], digits: list[int]) -> dict:
     columns = [*SCORERS, *BASELINES]
     table = {}
@@ -200,10 +195,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--out", type=Path, default=HERE, help="where anomaly.json and anomaly.md go")
-    parser.add_argument("--render", action="store_true", help="only write anomaly.md again from anomaly.json")
+    parser.add_argument("--render", action="store_true",
+                        help="only summarise anomaly.json's runs again and write the table from them")
     args = parser.parse_args(argv)
     if args.render:
-        render(args.out, "anomaly", markdown)
+        results = json.loads((args.out / "anomaly.json").read_text())
+        results["table"] = summarise(results["runs"], results["settings"]["digits"])
+        publish(args.out, "anomaly", results, markdown, **DUMP)
         return 0
     digits = list(range(10)) if args.digits == "0-9" else [int(d) for d in args.digits.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -234,6 +232,10 @@ def main(argv=None) -> int:
     return 0
 
 
+#: how anomaly.json is laid out
+DUMP = {"indent": 2, "sort_keys": True}
+
+
 def save(runs: list[dict], digits: list[int], seeds: int, args, started: float) -> None:
     from ganzoo.train.build import versions
 
@@ -251,7 +253,7 @@ def save(runs: list[dict], digits: list[int], seeds: int, args, started: float) 
         "elapsed_s": round(time.time() - started, 1),
         "versions": versions(), "platform": platform.platform(),
     }
-    publish(args.out, "anomaly", results, markdown, indent=2, sort_keys=True)
+    publish(args.out, "anomaly", results, markdown, **DUMP)
     print(f"Wrote {args.out / 'anomaly.json'} and {args.out / 'anomaly.md'} ({seeds} seed(s))", file=sys.stderr)
 
 

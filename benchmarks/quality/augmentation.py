@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from publish import publish, render  # this folder's results writer
+from stats import mean_std  # this folder's summary over seeds
 
 import numpy as np
 
@@ -171,10 +172,6 @@ def classify(x, y, extra, test_x, test_y, seed: int, settings: dict) -> float:
     with torch.no_grad():
         predicted = net(torch.as_tensor(test_x, dtype=torch.float32)).argmax(1).numpy()
     return float((predicted == test_y).mean())
-
-
-def mean_std(values: list[float]) -> dict:
-    return {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0}
 
 
 def _by_k(items: dict) -> list[tuple[str, dict]]:

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from publish import publish  # this folder's results writer
+from stats import mean_std  # this folder's summary over seeds
 
 HERE = Path(__file__).resolve().parent
 MODEL = "goodfellow2014"
@@ -48,8 +49,7 @@ def run_one(data_dir: Path, seed: int, steps: int, device: str, samples: int, wo
 
 def markdown(results: dict) -> str:
     runs = results["runs"]
-    ll = [r["parzen"]["log_likelihood"] for r in runs]
-    spread = statistics.stdev(ll) if len(ll) > 1 else 0.0
+    ll = mean_std(r["parzen"]["log_likelihood"] for r in runs)
     real = statistics.mean(r["parzen_reference"]["log_likelihood"] for r in runs)
     lines = ["# Parzen-window log-likelihood on MNIST (Goodfellow et al. 2014's protocol)", "",
              f"Produced by `python benchmarks/quality/parzen_mnist.py` ({results['device']}). "
@@ -58,7 +58,7 @@ def markdown(results: dict) -> str:
              "| model | seeds | steps × batch | Parzen LL (test) | real training images (ceiling) |",
              "| --- | --- | --- | --- | --- |",
              f"| `{MODEL}` | {len(runs)} | {runs[0]['steps']} × {results['batch_size']} | "
-             f"{statistics.mean(ll):.1f} ± {spread:.1f} (seeds) | {real:.1f} |",
+             f"{ll['mean']:.1f} ± {ll['std']:.1f} (seeds) | {real:.1f} |",
              f"| GAN (paper) | — | not stated | {PUBLISHED['log_likelihood']:.0f} ± {PUBLISHED['stderr']:.0f} (s.e.) | — |",
              ""]
     return "\n".join(lines)

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import stacked_digits  # this folder's stacked-digits section
+from stats import mean_std  # this folder's summary over seeds
 
 HERE = Path(__file__).resolve().parent
 
@@ -339,14 +340,6 @@ def data_reference(data: str) -> dict:
     return mode_coverage(points, dataset.modes.numpy(), dataset.mode_std)
 
 
-def mean_std(values: list[float | None]) -> dict:
-    values = [v for v in values if v is not None]
-    if not values:
-        return {"mean": None, "std": None, "min": None, "max": None}
-    return {"mean": statistics.fmean(values), "std": statistics.pstdev(values) if len(values) > 1 else 0.0,
-            "min": min(values), "max": max(values)}
-
-
 def summarise_modes(runs: list[dict]) -> dict:
     cov = [r["metrics"]["mode_coverage"] for r in runs]
     return {
@@ -376,13 +369,18 @@ def meets_matched_bar(coverage: dict, reference: dict, cpu_s: float | None) -> b
             and (cpu_s is None or cpu_s < bar["cpu_s"]))
 
 
-def matched_bar_met(entry: dict, reference: dict | None) -> int | None:
-    """How many of a row's runs meet MATCHED_BAR; None without the data's own row to compare with.
+def matched_bar_met(runs: list[dict], reference: dict | None) -> int | None:
+    """How many of ``runs`` meet MATCHED_BAR; None without the data's own row to compare with.
     A run that did not record its CPU time is held to its wall time (never less than one thread's CPU)."""
     if not reference:
         return None
-    return sum(meets_matched_bar(r["metrics"]["mode_coverage"], reference, r.get("cpu_s", r["wall_s"]))
-               for r in entry["runs"])
+    return sum(meets_matched_bar(r["metrics"]["mode_coverage"], reference, r.get("cpu_s", r["wall_s"])) for r in runs)
+
+
+def mode_row(data: str, model: str, overrides: dict, runs: list[dict], reference: dict | None) -> dict:
+    """results["modes"][data]'s entry for one configuration trained on several seeds."""
+    return {"model": model, "overrides": overrides, "runs": runs, "summary": summarise_modes(runs),
+            "bar_met": sum(meets_bar(data, r) for r in runs), "matched_bar_met": matched_bar_met(runs, reference)}
 
 
 def summarise_digits(runs: list[dict]) -> dict:
@@ -428,7 +426,7 @@ def write_markdown(results: dict, path: Path) -> None:
         "",
         "Mode protocol (PacGAN/VEEGAN): 2 500 samples; high quality = within 3 std of the nearest mode; "
         "reverse KL of the high-quality samples' mode histogram against uniform (empty modes count 0·log 0 = 0). "
-        "Values are mean ± standard deviation over seeds; `bar` counts the seeds that meet the issue's bar "
+        "Values are mean ± sample standard deviation (n − 1) over seeds; `bar` counts the seeds that meet the issue's bar "
         f"(ring8: 8 modes, ≥ 96 % HQ, KL ≤ 0.05; grid25: 25 modes, ≥ 94 % HQ, KL ≤ 0.04; under {TIME_LIMIT_S} s). "
         "Those bars reward samples sharper than the data (its own row scores 98.9 %); `matched` counts the seeds "
         "that meet issue 13's bar of a generator that matches the data: every mode, high quality within "
@@ -445,7 +443,7 @@ def write_markdown(results: dict, path: Path) -> None:
         lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | spread | wall s | load | bar | matched |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for label, entry in results["modes"][data].items():
-            matched = matched_bar_met(entry, ref)
+            matched = matched_bar_met(entry["runs"], ref)
             matched = "—" if matched is None else f"{matched}/{len(entry['runs'])}"
             s, r0 = summarise_modes(entry["runs"]), entry["runs"][0]
             lines.append(f"| {label} (`{entry['model']}`) | {len(entry['runs'])} | {r0['steps']} × {r0['batch_size']} "
@@ -489,7 +487,7 @@ def write_markdown(results: dict, path: Path) -> None:
                           f"`{scored[0]['weights_sha256']}`. Each model trained for the steps shown with its "
                           "recipe's other defaults (a model's longer row continues the runs of its shorter one, "
                           "scored at both); Parzen is the seeds' mean ± the mean of their standard errors, "
-                          "FID, labels and wall s the seeds' mean ± standard deviation (wall s under load)."]
+                          "FID, labels and wall s the seeds' mean ± sample standard deviation (wall s under load)."]
         lines.append("")
     lines += ["## Protocols", "", *(f"{note}\n" for note in PROTOCOLS)]
     lines += stacked_digits.markdown(results, _pm, _median_load)
@@ -501,7 +499,8 @@ def write_markdown(results: dict, path: Path) -> None:
 
 def merge(paths: list[Path], out: Path) -> int:
     """One results.json from several runs (made in parallel or at different times): their rows
-    side by side, a later file's row replacing an earlier one's of the same label."""
+    side by side, a later file's row replacing an earlier one's of the same label. Every row's
+    summary and bar counts are computed again from its runs (one file re-renders RESULTS.md)."""
     from ganzoo import fileio
 
     parts = [json.loads(Path(p).read_text()) for p in paths]
@@ -513,25 +512,27 @@ def merge(paths: list[Path], out: Path) -> int:
         for data, entries in part["modes"].items():
             rows = merged["modes"].setdefault(data, {})
             for label, entry in entries.items():
-                rows[label] = _more_seeds(rows.get(label), entry, summarise_modes)
-                rows[label]["bar_met"] = sum(meets_bar(data, r) for r in rows[label]["runs"])
+                rows[label] = _more_seeds(rows.get(label), entry)
         for model, entry in part["digits"].items():
-            merged["digits"][model] = _more_seeds(merged["digits"].get(model), entry, summarise_digits)
+            merged["digits"][model] = _more_seeds(merged["digits"].get(model), entry)
         for label, entry in part.get("stacked", {}).items():
             stacked = merged.setdefault("stacked", {})
-            stacked[label] = _more_seeds(stacked.get(label), entry, lambda runs: stacked_digits.summarise(runs, mean_std))
-            stacked[label]["goal_met"] = sum(stacked_digits.meets_goal(r) for r in stacked[label]["runs"])
+            stacked[label] = _more_seeds(stacked.get(label), entry)
         merged.setdefault("reference", {}).update(part.get("reference", {}))
         merged["failures"] += part["failures"]
     for data, entries in merged["modes"].items():  # rows run before the matched bar existed get it too
-        for entry in entries.values():
-            entry["matched_bar_met"] = matched_bar_met(entry, merged.get("reference", {}).get(data))
+        for label, e in entries.items():
+            entries[label] = mode_row(data, e["model"], e["overrides"], e["runs"], merged.get("reference", {}).get(data))
+    for entry in merged["digits"].values():
+        entry["summary"] = summarise_digits(entry["runs"])
+    for label, e in merged.get("stacked", {}).items():
+        merged["stacked"][label] = stacked_digits.row(e["model"], e["overrides"], e["runs"])
     fileio.write_json(out / "results.json", merged)
     write_markdown(merged, out / "RESULTS.md")
     return 0
 
 
-def _more_seeds(earlier: dict | None, later: dict, summarise) -> dict:
+def _more_seeds(earlier: dict | None, later: dict) -> dict:
     """``later``'s row, with ``earlier``'s runs added when both trained the same configuration
     (the same model, settings and steps) on different seeds: a row grows by ``--first-seed``
     runs. Otherwise ``later`` replaces ``earlier``."""
@@ -544,7 +545,7 @@ def _more_seeds(earlier: dict | None, later: dict, summarise) -> dict:
     if any(r["seed"] in seeds for r in later["runs"]):
         return later
     runs = sorted(earlier["runs"] + later["runs"], key=lambda r: r["seed"])
-    return {**later, "runs": runs, "summary": summarise(runs)}
+    return {**later, "runs": runs}
 
 
 def _runs(env: dict) -> list[dict]:
@@ -594,6 +595,23 @@ def main(argv=None) -> int:
     # each training and evaluation shows its own bars on a terminal; this one counts the runs
     runs_bar = progress_bar(total=planned, desc="quality runs", unit="run", show=True)
     workdir = Path(tempfile.mkdtemp(prefix="ganzoo-quality-"))
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+
+    def rows(name: str, train, seeds: range, describe) -> list:
+        """``train(seed)`` on each of ``seeds``: what the finished ones returned, a line each
+        (``describe``); one that raises is a result, listed in results["failures"], not a crash."""
+        done = []
+        for seed in seeds:
+            try:
+                done.append(train(seed))
+            except Exception as err:
+                results["failures"].append(f"{name} seed {seed}: {type(err).__name__}: {err}")
+                continue
+            finally:
+                runs_bar.update(1)
+            write(f"{name} seed {seed}: {describe(done[-1])}")
+        return done
+
     try:
         for data in ("ring8", "grid25"):
             if data not in only:
@@ -602,56 +620,52 @@ def main(argv=None) -> int:
             for label, (model, overrides) in MODE_CONFIGS[data].items():
                 if chosen and label not in chosen:
                     continue
-                runs = []
-                for seed in range(args.first_seed, args.first_seed + args.seeds):
-                    try:
-                        runs.append(train_and_evaluate(model, data, seed, {**overrides, **extra}, workdir))
-                    except Exception as err:  # a diverged run is a result, not a crash
-                        results["failures"].append(f"{data} {label} seed {seed}: {type(err).__name__}: {err}")
-                        continue
-                    finally:
-                        runs_bar.update(1)
-                    c = runs[-1]["metrics"]["mode_coverage"]
-                    write(f"{data} {label} seed {seed}: {c['modes']} modes, {100 * c['high_quality']:.1f} % HQ, "
-                          f"KL {c['reverse_kl']}, {runs[-1]['wall_s']} s")
+                settings = {**overrides, **extra}
+                runs = rows(f"{data} {label}", lambda seed: train_and_evaluate(model, data, seed, settings, workdir),
+                            seeds, _describe_modes)
                 if runs:
-                    results["modes"].setdefault(data, {})[label] = {
-                        "model": model, "overrides": {**overrides, **extra}, "runs": runs,
-                        "summary": summarise_modes(runs), "bar_met": sum(meets_bar(data, r) for r in runs)}
-                    results["modes"][data][label]["matched_bar_met"] = matched_bar_met(
-                        results["modes"][data][label], results["reference"][data])
+                    results["modes"].setdefault(data, {})[label] = mode_row(data, model, settings, runs, results["reference"][data])
                     save(results, args.out)
         if "digits" in only:
             for model in digit_models:
                 budgets = [extra.get("steps", DIGIT_STEPS)]
                 if model in DIGIT_LONGER and not extra:
                     budgets.append(DIGIT_LONGER[model])
-                rows: dict[int, list[dict]] = {steps: [] for steps in budgets}
-                for seed in range(args.first_seed, args.first_seed + args.digit_seeds):
-                    try:
-                        scored = train_and_score(model, "digits", seed, {"steps": budgets[-1]}, workdir, tuple(budgets[:-1]))
-                    except Exception as err:
-                        results["failures"].append(f"digits {model} seed {seed}: {type(err).__name__}: {err}")
-                        continue
-                    finally:
-                        runs_bar.update(1)
-                    for steps, run in zip(budgets, scored):
-                        rows[steps].append(run)
-                        write(f"digits {model} seed {seed}, {steps} steps: {json.dumps(run['metrics'].get('parzen'))[:80]}")
-                for steps, runs in rows.items():
-                    if runs:
-                        label = model if steps == budgets[0] else f"{model} ({steps} steps)"
+                scored = rows(f"digits {model}", lambda seed: train_and_score(
+                    model, "digits", seed, {"steps": budgets[-1]}, workdir, tuple(budgets[:-1])),
+                    range(args.first_seed, args.first_seed + args.digit_seeds), _describe_digits)
+                for i, steps in enumerate(budgets):
+                    if scored:
+                        label = model if i == 0 else f"{model} ({steps} steps)"
+                        runs = [runs_at[i] for runs_at in scored]
                         results["digits"][label] = {"model": model, "runs": runs, "summary": summarise_digits(runs)}
                 save(results, args.out)
         if stacked_digits.DATA in only:
-            stacked_digits.run_rows(train_and_evaluate, range(args.first_seed, args.first_seed + args.seeds), extra, workdir, results, runs_bar, write, mean_std, chosen)
-            save(results, args.out)
+            results.setdefault("reference", {})[stacked_digits.DATA] = stacked_digits.reference()
+            for label, (model, overrides) in stacked_digits.CONFIGS.items():
+                if chosen and label not in chosen:
+                    continue
+                settings = {**overrides, **extra}
+                runs = rows(f"{stacked_digits.DATA} {label}", lambda seed: stacked_digits.compact_run(
+                    train_and_evaluate(model, stacked_digits.DATA, seed, settings, workdir)), seeds, stacked_digits.describe)
+                if runs:
+                    results["stacked"][label] = stacked_digits.row(model, settings, runs)
+                    save(results, args.out)
     finally:
         runs_bar.close()
         shutil.rmtree(workdir, ignore_errors=True)
     save(results, args.out)
     print(f"wrote {args.out / 'results.json'} and {args.out / 'RESULTS.md'}", file=sys.stderr)
     return 0
+
+
+def _describe_modes(run: dict) -> str:
+    c = run["metrics"]["mode_coverage"]
+    return f"{c['modes']} modes, {100 * c['high_quality']:.1f} % HQ, KL {c['reverse_kl']}, {run['wall_s']} s"
+
+
+def _describe_digits(runs: list[dict]) -> str:
+    return "; ".join(f"{r['steps']} steps {json.dumps(r['metrics'].get('parzen'))[:80]}" for r in runs)
 
 
 def save(results: dict, out: Path) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from stats import mean_std  # this folder's summary over seeds
+
 DATA = "stacked-digits"
 #: the papers' Stacked MNIST rows (VEEGAN's four, PacGAN's PacDCGAN2 under VEEGAN's set-up)
 ANCHORS = [
@@ -93,35 +95,27 @@ def meets_goal(run: dict) -> bool:
             and m["kl_to_uniform"] <= GOAL["kl"] and run["wall_s"] < GOAL["wall_s"])
 
 
-def summarise(runs: list[dict], mean_std) -> dict:
+def summarise(runs: list[dict]) -> dict:
     modes = [r["metrics"]["stacked_modes"] for r in runs]
     return {"modes": mean_std([m["covered"] for m in modes]), "kl": mean_std([m["kl_to_uniform"] for m in modes]),
             "wall_s": mean_std([r["wall_s"] for r in runs])}
 
 
-def run_rows(train_and_evaluate, seeds: range, extra: dict, workdir, results: dict, bar, write, mean_std,
-             chosen: set[str] | None = None) -> None:
-    """Train and score every configuration (or those ``chosen``) on each of ``seeds`` into ``results["stacked"]``."""
-    results.setdefault("reference", {})[DATA] = reference()
-    for label, (model, overrides) in CONFIGS.items():
-        if chosen and label not in chosen:
-            continue
-        runs = []
-        for seed in seeds:
-            try:
-                runs.append(train_and_evaluate(model, DATA, seed, {**overrides, **extra}, workdir))
-                runs[-1]["metrics"]["stacked_modes"] = compact(runs[-1]["metrics"]["stacked_modes"])
-            except Exception as err:  # a diverged run is a result, not a crash
-                results["failures"].append(f"{DATA} {label} seed {seed}: {type(err).__name__}: {err}")
-                continue
-            finally:
-                bar.update(1)
-            m = runs[-1]["metrics"]["stacked_modes"]
-            write(f"{DATA} {label} seed {seed}: {m['covered']} modes, KL {m['kl_to_uniform']}, {runs[-1]['wall_s']} s")
-        if runs:
-            results.setdefault("stacked", {})[label] = {
-                "model": model, "overrides": {**overrides, **extra}, "runs": runs,
-                "summary": summarise(runs, mean_std), "goal_met": sum(meets_goal(r) for r in runs)}
+def compact_run(run: dict) -> dict:
+    """A trained run's record with its metric ``compact``-ed."""
+    run["metrics"]["stacked_modes"] = compact(run["metrics"]["stacked_modes"])
+    return run
+
+
+def describe(run: dict) -> str:
+    m = run["metrics"]["stacked_modes"]
+    return f"{m['covered']} modes, KL {m['kl_to_uniform']}, {run['wall_s']} s"
+
+
+def row(model: str, overrides: dict, runs: list[dict]) -> dict:
+    """results["stacked"]'s entry for one configuration trained on several seeds."""
+    return {"model": model, "overrides": overrides, "runs": runs, "summary": summarise(runs),
+            "goal_met": sum(meets_goal(r) for r in runs)}
 
 
 def markdown(results: dict, pm, median_load) -> list[str]:

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from publish import publish  # this folder's results writer
+from stats import mean_std  # this folder's summary over seeds
 
 HERE = Path(__file__).resolve().parent
 #: model -> its data (the recipe's default, named for the table)
@@ -70,8 +71,7 @@ def summarise(runs: list[dict]) -> dict:
             values = [v for v in (_value(r, section, key, "translation") for r in mine) if v is not None]
             if not values:
                 continue
-            row[label] = {"mean": statistics.mean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
-                          "identity": _value(mine[0], section, key, "identity")}
+            row[label] = {**mean_std(values), "identity": _value(mine[0], section, key, "identity")}
         table[model] = row
     return table
 

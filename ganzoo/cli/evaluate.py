@@ -39,7 +39,7 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     """
     from ganzoo import fileio
     from ganzoo.metrics.evaluate import evaluate
-    from ganzoo.sampling import load_run
+    from ganzoo.sampling import generator_of, open_run
     from ganzoo.train.build import versions
 
     if not run_dir.is_dir():
@@ -47,14 +47,15 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     if (inception_weights is None) != (inception_sha256 is None):
         raise ConfigError("--inception-weights and --inception-sha256 go together: pass both or neither")
     start = time.perf_counter()
-    from ganzoo import translate
+    from ganzoo.api import Translator
 
-    if translate.is_translation_run(run_dir):
+    opened = open_run(run_dir, checkpoint, device, data, need_samples=True)  # config.json read once
+    if isinstance(opened[0].generator, Translator):
         if inception_weights is not None:
             raise ConfigError("--inception-weights scores samples of noise runs; this run translates images")
-        _evaluate_translation(run_dir, checkpoint, device, data, start)
+        _evaluate_translation(run_dir, opened, start)
         return
-    generator, dataset, step = load_run(run_dir, checkpoint, device, data, need_samples=True)
+    generator, dataset, step = generator_of(run_dir, *opened)
     network = None
     if inception_weights is not None:
         from ganzoo.metrics.inception import load_feature_network
@@ -75,13 +76,14 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     click.echo(f"Wrote {run_dir / 'eval.json'}", err=True)
 
 
-def _evaluate_translation(run_dir: Path, checkpoint, device, data, start: float) -> None:
-    """``ganzoo eval`` of an image-to-image run: its test split translated and scored."""
+def _evaluate_translation(run_dir: Path, opened: tuple, start: float) -> None:
+    """``ganzoo eval`` of an image-to-image run (``opened`` by ganzoo.sampling.open_run): its
+    test split translated and scored."""
     from ganzoo import fileio, translate
     from ganzoo.metrics.translation import evaluate_translation, table_rows
     from ganzoo.train.build import versions
 
-    translator = translate.load_translator(run_dir, None, checkpoint, device, data, need_samples=True)
+    translator = translate.translator_of(run_dir, *opened)
     click.echo(f"Evaluating {run_dir} at step {translator.step} on {translator.dataset.name}", err=True)
     result = evaluate_translation(translator, translator.game, translator.dataset, progress=True)
     report = {"format": EVAL_FORMAT, "data": translator.dataset.name, "step": translator.step,
