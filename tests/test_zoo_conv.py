@@ -70,8 +70,45 @@ def test_conditional_networks_use_labels():
     (DCGANGenerator, {"width": -1}, "width must be a whole number >= 1, got -1"),
     (DCGANDiscriminator, {"width": 0.5}, "width must be a whole number >= 1, got 0.5"),
     (DCGANDiscriminator, {"spectral_norm": "yes"}, "spectral_norm must be true or false"),
+    (DCGANDiscriminator, {"minibatch_std": -1}, "minibatch_std must be a whole number >= 0, got -1"),
+    (DCGANGenerator, {"extra_layers": 1.5}, "extra_layers must be a whole number >= 0, got 1.5"),
 ])
 def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
     with pytest.raises(ValueError) as err:
         cls(DataInfo((1, 8, 8), bounded=True), **kwargs)
     assert words in str(err.value)
+
+
+def test_extra_layers_add_three_by_three_convolutions_below_the_image():
+    info = DataInfo((3, 8, 8), bounded=True)
+    G, D = DCGANGenerator(info, width=8, extra_layers=2), DCGANDiscriminator(info, width=8, extra_layers=2)
+    for net in (G.upsample, D.net):
+        assert sum(isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3) for m in net) == 2
+    assert D(G(G.sample_latent(4))).shape == (4,)
+
+
+def test_without_the_options_the_networks_keep_their_checkpoint_names():
+    """Runs trained before extra_layers and minibatch_std existed still load."""
+    info = DataInfo((3, 8, 8), bounded=True)
+    assert list(DCGANDiscriminator(info, norm="none").state_dict()) == ["net.0.weight", "net.0.bias", "net.3.weight",
+                                                                       "net.3.bias"]
+    assert list(DCGANGenerator(info).state_dict())[-2:] == ["upsample.0.weight", "upsample.0.bias"]
+
+
+def test_minibatch_std_lets_a_score_depend_on_its_group_only():
+    torch.manual_seed(0)
+    info = DataInfo((1, 8, 8), bounded=True)
+    D = DCGANDiscriminator(info, width=8, norm="none", minibatch_std=2)  # batch of 4: groups {0, 2} and {1, 3}
+    x = torch.randn(4, 1, 8, 8)
+    changed = x.clone()
+    changed[2] += 1
+    before, after = D(x), D(changed)
+    assert not torch.isclose(before[0], after[0]) and torch.equal(before[[1, 3]], after[[1, 3]])
+    plain = DCGANDiscriminator(info, width=8, norm="none")
+    assert torch.equal(plain(x)[0], plain(changed)[0])
+
+
+def test_minibatch_std_refuses_a_batch_it_cannot_group():
+    D = DCGANDiscriminator(DataInfo((1, 8, 8), bounded=True), width=8, norm="none", minibatch_std=4)
+    with pytest.raises(ValueError, match="minibatch_std=4 needs batches that divide by it, got a batch of 6"):
+        D(torch.randn(6, 1, 8, 8))

@@ -63,15 +63,18 @@ class DCGANGenerator(Generator):
     """latent → linear to the base grid → stride-2 transposed convs (BatchNorm, ReLU) → tanh.
 
     width: channels of the last hidden layer (default 64); the base grid has ``width * 2**(n-1)``.
+    extra_layers: 3×3 convolutions (BatchNorm, ReLU) added before the output layer, at the
+        resolution below the image's: depth for small images, whose plan has one stride-2 layer.
     """
 
     summary = "DCGAN generator: transposed convolutions with BatchNorm, sized from the image shape"
     contract_data = CONTRACT_DATA
 
-    def __init__(self, data: DataInfo, latent_dim: int = 100, num_classes: int = 0, width: int = 64):
+    def __init__(self, data: DataInfo, latent_dim: int = 100, num_classes: int = 0, width: int = 64,
+                 extra_layers: int = 0):
         super().__init__(data, latent_dim, num_classes)
         h, w, n = plan(data, "the DCGAN generator")
-        width = whole_number("width", width, 1)
+        width, extra_layers = whole_number("width", width, 1), whole_number("extra_layers", extra_layers, 0)
         channels = [width * 2 ** i for i in reversed(range(n))]  # base grid first
         self.base = (channels[0], h, w)
         self.project = nn.Sequential(
@@ -83,6 +86,8 @@ class DCGANGenerator(Generator):
         layers: list[nn.Module] = []
         for c_in, c_out in zip(channels, channels[1:]):
             layers += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
+        for _ in range(extra_layers):
+            layers += [nn.Conv2d(channels[-1], channels[-1], 3, 1, 1, bias=False), nn.BatchNorm2d(channels[-1]), nn.ReLU()]
         layers += [nn.ConvTranspose2d(channels[-1], data.shape[0], 4, 2, 1), nn.Tanh()]
         self.upsample = nn.Sequential(*layers)
         _init_weights(self)
@@ -97,15 +102,22 @@ class DCGANDiscriminator(Discriminator):
     width: channels of the first layer (default 64), doubling at each stride-2 layer.
     norm: "batch" (DCGAN), "layer" (for gradient penalties, which BatchNorm breaks) or "none".
     spectral_norm: constrain every layer's spectral norm to 1 (SNGAN; use with norm="none").
+    extra_layers: 3×3 convolutions (the norm, LeakyReLU) added after the first layer, at its
+        resolution: depth for small images, whose plan has one stride-2 layer.
+    minibatch_std: 0 for none; else a group size: before the last layer, one feature map more
+        holds the standard deviation of the features over each group of that many samples
+        (Karras et al. 2018), so D sees how varied G's samples are. Batches must divide by it.
     """
 
     summary = "DCGAN discriminator: strided convolutions, BatchNorm/LayerNorm/spectral norm, sized from the image"
     contract_data = CONTRACT_DATA
 
     def __init__(self, data: DataInfo, num_classes: int = 0, width: int = 64, norm: str = "batch",
-                 spectral_norm: bool = False):
+                 spectral_norm: bool = False, minibatch_std: int = 0, extra_layers: int = 0):
         super().__init__(data, num_classes)
         h, w, n = plan(data, "the DCGAN discriminator")
+        extra_layers = whole_number("extra_layers", extra_layers, 0)
+        self.minibatch_std = whole_number("minibatch_std", minibatch_std, 0)
         width, spectral_norm = whole_number("width", width, 1), flag("spectral_norm", spectral_norm)
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {', '.join(NORMS)}, got {norm!r}")
@@ -116,7 +128,10 @@ class DCGANDiscriminator(Discriminator):
             if i > 0:
                 layers.append(_norm(norm, c_out))
             layers.append(nn.LeakyReLU(0.2))
-        layers += [nn.Flatten(), nn.Linear(channels[-1] * h * w, 1)]
+            if i == 0:
+                for _ in range(extra_layers):
+                    layers += [nn.Conv2d(c_out, c_out, 3, 1, 1, bias=norm == "none"), _norm(norm, c_out), nn.LeakyReLU(0.2)]
+        layers += [nn.Flatten(), nn.Linear((channels[-1] + bool(self.minibatch_std)) * h * w, 1)]
         self.net = nn.Sequential(*layers)
         _init_weights(self)
         if spectral_norm:
@@ -130,4 +145,19 @@ class DCGANDiscriminator(Discriminator):
                 raise ValueError("this network is conditional: pass labels")
             planes = F.one_hot(labels.long(), self.num_classes).to(x.dtype)
             x = torch.cat([x, planes[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
-        return self.net(x).squeeze(1)
+        if not self.minibatch_std:
+            return self.net(x).squeeze(1)
+        x = self.net[:-2](x)
+        return self.net[-2:](torch.cat([x, group_std(x, self.minibatch_std)], dim=1)).squeeze(1)
+
+
+def group_std(x: Tensor, group: int) -> Tensor:
+    """``(n, 1, h, w)``: for each sample, the mean over features of their standard deviation
+    across its group (samples ``i``, ``i + n/g``, ... for ``g = min(group, n)`` groups' members)."""
+    n = len(x)
+    g = min(group, n)
+    if n % g:
+        raise ValueError(f"minibatch_std={group} needs batches that divide by it, got a batch of {n}")
+    y = x.reshape(g, n // g, *x.shape[1:])
+    std = (y.var(dim=0, unbiased=False) + 1e-8).sqrt().mean(dim=(1, 2, 3))  # (n/g,)
+    return std.repeat(g).view(n, 1, 1, 1).expand(n, 1, *x.shape[2:])
