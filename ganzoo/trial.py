@@ -98,7 +98,9 @@ def run_trial(model: str | ModelSpec, overrides: dict[str, Any], folder: Path) -
 def translation_check(translator: nn.Module, game, dataset) -> dict[str, Any]:
     """Translate test images as ``ganzoo translate`` does: the translations must have the target's
     shape and be finite. Returns their mean absolute error to the targets."""
-    source, target = game.sides(dataset.test_split()[0][:EVAL_SAMPLES], dataset.info)
+    from ganzoo.zoo.translation_games import source_and_target
+
+    source, target = source_and_target(game, dataset.test_split()[0][:EVAL_SAMPLES], dataset.info)
     translated = translator(source)
     if tuple(translated.shape) != tuple(target.shape) or not bool(torch.isfinite(translated).all()):
         raise ValueError(f"the reloaded translator gave {tuple(translated.shape)} images "

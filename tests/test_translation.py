@@ -176,3 +176,19 @@ def test_scoring_a_translation_run_is_refused_with_exit_2(runs, tmp_path):
     done = _run("score", runs / "pix2pix", "--data", "digits-edges", "--out", tmp_path / "scores.csv")
     assert done.exit_code == 2 and "translates images" in done.output, done.output
     assert not (tmp_path / "scores.csv").exists()
+
+
+@pytest.mark.parametrize("direction", ["AtoB", "BtoA"])
+def test_the_contract_trial_translates_for_any_game_by_its_direction(direction):
+    """trial.translation_check needs no more of a translation game than its ``direction``."""
+    from types import SimpleNamespace
+
+    from ganzoo.data import load_dataset
+    from ganzoo.data.pairs import split
+    from ganzoo.trial import EVAL_SAMPLES, translation_check
+
+    dataset = load_dataset("digits-edges")
+    a, b = split(dataset.test_split()[0][:EVAL_SAMPLES], dataset.info)
+    target = b if direction == "AtoB" else a
+    zeros = translation_check(lambda source: torch.zeros_like(source), SimpleNamespace(direction=direction), dataset)
+    assert zeros["l1"] == pytest.approx(float(target.abs().mean()))

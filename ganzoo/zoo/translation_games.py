@@ -28,6 +28,13 @@ def side_by_side(*images: Tensor) -> Tensor:
     return torch.cat([x.expand(-1, channels, -1, -1) if x.shape[1] == 1 else x for x in images], dim=3)
 
 
+def source_and_target(game: Game, batch: Tensor, data: DataInfo) -> tuple[Tensor, Tensor]:
+    """A two-domain batch's ``(source, target)`` images for ``game``'s generator: A and B, or B
+    and A for a game whose ``direction`` is "BtoA" (any translation game, ganzoo's or not)."""
+    a, b = split(batch, data)
+    return (b, a) if getattr(game, "direction", "AtoB") == "BtoA" else (a, b)
+
+
 class TranslationGame(Game):
     """What the image-to-image games share: two-domain data, and sample grids that show each
     fixed test image's source, its translation and its target side by side."""
@@ -70,8 +77,7 @@ class Pix2Pix(TranslationGame):
         return (a, b) if self.direction == "AtoB" else (b, a)
 
     def sides(self, batch, data):
-        a, b = split(batch, data)
-        return (a, b) if self.direction == "AtoB" else (b, a)
+        return source_and_target(self, batch, data)
 
     def step(self, ctx) -> dict[str, Tensor]:
         G, D, objective = ctx.networks["generator"], ctx.networks["discriminator"], ctx.objective
