@@ -207,7 +207,9 @@ class Game:
 
     def state_dict(self) -> dict[str, Tensor]:
         """Tensors the game keeps between steps (CycleGAN's pool of generated images), saved
-        in every checkpoint so that a resumed run continues exactly. Default: none."""
+        in every checkpoint so that a resumed run continues exactly. Default: none. Under
+        several processes every process's are saved, so they must have the same names and
+        shapes in each (as state that grows by the same batches does)."""
         return {}
 
     def load_state_dict(self, state: dict[str, Tensor]) -> None:

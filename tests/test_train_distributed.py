@@ -36,6 +36,13 @@ SETTINGS = ["--set", "checkpoint_every=5", "--set", "threads=1"]
 WHOLE = ["train", "r1-gan-mlp-ema", *tiny_args(STEPS), *SETTINGS]  # lazy R1 (a double backward) and EMA
 GP = ["train", "wgan-gp-mlp", *tiny_args(4), *SETTINGS]  # five critic phases a step, each with its GP
 KILLED_AT, HUNG_AT = 13, 7
+# CycleGAN keeps a pool of fakes in each process (full after 3 images, 2 a step a process)
+CYCLE_STEPS, CYCLE_KILLED_AT = 8, 6
+CYCLEGAN = ["train", "cyclegan", "--steps", str(CYCLE_STEPS), "--set", "checkpoint_every=4", "--set", "threads=1",
+            *(arg for key, value in {"generator.width": 8, "generator.blocks": 1, "discriminator.width": 8,
+                                     "generator_ba.width": 8, "generator_ba.blocks": 1, "discriminator_a.width": 8,
+                                     "batch_size": 4, "game.pool_size": 3, "sample_every": 100}.items()
+              for arg in ("--set", f"{key}={value}"))]
 
 
 def _job(out: Path, args: list[str], fault=None) -> dict:
@@ -51,6 +58,8 @@ def jobs(tmp_path_factory) -> dict[str, dict]:
         "gp": _job(root / "gp", GP),
         "killed": _job(root / "killed", WHOLE, [1, KILLED_AT, "kill"]),
         "hung": _job(root / "hung", [*WHOLE, "--set", "dist_timeout=2"], [1, HUNG_AT, "hang"]),
+        "cyclegan": _job(root / "cyclegan", CYCLEGAN),
+        "cyclegan killed": _job(root / "cyclegan-killed", CYCLEGAN, [1, CYCLE_KILLED_AT, "kill"]),
     }
     stdin = "".join(json.dumps(job) + "\n" for job in plan.values())
     done = subprocess.run([sys.executable, str(DRIVER)], input=stdin, capture_output=True, text=True, cwd=ROOT,
@@ -167,6 +176,20 @@ def test_a_resumed_two_rank_run_is_bit_exact_with_an_uninterrupted_one(jobs, res
     again = load_file(jobs["killed"]["out"] / "checkpoints" / "step-000020.safetensors")
     assert "rng.rank1.data" in whole and sorted(whole) == sorted(again)  # rank 1's streams are saved
     assert [k for k in whole if not torch.equal(whole[k], again[k])] == []
+
+
+def test_a_resumed_two_rank_cyclegan_keeps_each_ranks_pool_and_is_bit_exact(jobs):
+    killed = jobs["cyclegan killed"]["out"]
+    done = subprocess.run([sys.executable, "-m", "ganzoo", "train", "--nproc", "2", "--resume", str(killed),
+                           "--steps", str(CYCLE_STEPS)], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    whole = load_file(jobs["cyclegan"]["out"] / "checkpoints" / f"step-{CYCLE_STEPS:06d}.safetensors")
+    again = load_file(killed / "checkpoints" / f"step-{CYCLE_STEPS:06d}.safetensors")
+    pools = sorted(k for k in whole if k.startswith(("game.", "rank1.game.")))
+    assert pools and any(k.startswith("rank1.game.") for k in pools)
+    assert not torch.equal(whole[pools[0]], whole[f"rank1.{pools[0]}"])  # the two processes' pools differ
+    assert sorted(whole) == sorted(again) and [k for k in whole if not torch.equal(whole[k], again[k])] == []
 
 
 def test_resuming_with_another_number_of_processes_is_refused(jobs, tmp_path):

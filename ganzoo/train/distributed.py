@@ -232,7 +232,8 @@ class Distributed:
         return int(flag.item()) or None
 
     def gather_states(self, states: dict[str, Tensor]) -> list[dict[str, Tensor]]:
-        """Every process's ``states`` (byte tensors of equal sizes in every process: RNG states), by rank."""
+        """Every process's ``states`` (tensors of the same names, shapes and dtypes in every
+        process: RNG states, a game's state), on the CPU, by rank."""
         if not self.active:
             return [states]
         names = list(states)
@@ -296,6 +297,12 @@ def checkpoint_key(rank: int, stream: str) -> str:
     """The name of rank ``rank``'s RNG state ``stream`` (torch, data, latent, cuda) in a
     checkpoint; rank 0's keep the names of a one-process run's."""
     return f"rng.{stream}" if rank == 0 else f"rng.rank{rank}.{stream}"
+
+
+def game_prefix(rank: int) -> str:
+    """The prefix of rank ``rank``'s game state (CycleGAN's pools) in a checkpoint; rank 0's is
+    a one-process run's ``game``."""
+    return "game" if rank == 0 else f"rank{rank}.game"
 
 
 def _by_dtype(tensors: list[Tensor]) -> list[list[Tensor]]:

@@ -21,7 +21,7 @@ from ganzoo.errors import ConfigError, RunDirError, TrainingDiverged, out_of_mem
 from ganzoo.train import checkpoint
 from ganzoo.train.build import Components
 from ganzoo.train.config import TrainConfig
-from ganzoo.train.distributed import Distributed, checkpoint_key
+from ganzoo.train.distributed import Distributed, checkpoint_key, game_prefix
 from ganzoo.train.loggers import RunLoggers
 from ganzoo.train.precision import Precision, compiled_networks
 from ganzoo.train.progress import Progress, training_progress
@@ -322,7 +322,9 @@ class Trainer:
             tensors.update(checkpoint.prefixed(role, network.state_dict()))
         if self.ema is not None:
             tensors.update(checkpoint.prefixed("ema", self.ema.state_dict()))
-        tensors.update(checkpoint.prefixed("game", self.game.state_dict()))
+        game_state = self.game.state_dict()  # each process's: CycleGAN's pools differ between them
+        for rank, state in enumerate(self.dist.gather_states(game_state) if game_state else [game_state]):
+            tensors.update(checkpoint.prefixed(game_prefix(rank), state))
         optim_meta = {}
         for name, optimizer in self.optimizers.items():
             key = _optimizer_key(name)
@@ -357,7 +359,9 @@ class Trainer:
                 network.load_state_dict(checkpoint.unprefixed(role, tensors))
             if self.ema is not None:
                 self.ema.load_state_dict(checkpoint.unprefixed("ema", tensors) or self.G.state_dict())
-            self.game.load_state_dict({k: v.to(self.device) for k, v in checkpoint.unprefixed("game", tensors).items()})
+            # a process's own game state; rank 0's in checkpoints from before every process's was kept
+            game_state = checkpoint.unprefixed(game_prefix(self.dist.rank), tensors) or checkpoint.unprefixed("game", tensors)
+            self.game.load_state_dict({k: v.to(self.device) for k, v in game_state.items()})
             for name, optimizer in self.optimizers.items():
                 key = _optimizer_key(name)
                 checkpoint.optimizer_from_flat(optimizer, f"optim.{key}", tensors, meta["optim"][key])

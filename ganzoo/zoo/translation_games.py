@@ -144,7 +144,7 @@ class CycleGAN(TranslationGame):
     cycle_weight: λ (10, the paper's). identity_weight: the identity term, relative to λ (0.5,
     the released code's; 0 turns it off; it needs domains of equal channels).
     pool_size: generated images kept per domain (50, the paper's; 0: none).
-    Under several processes each keeps its own pool; checkpoints keep the first process's.
+    Under several processes each keeps its own pool, and checkpoints keep every process's.
     """
 
     summary = "CycleGAN: two translators, two PatchGANs, cycle-consistency + identity L1, least squares, image pool"
