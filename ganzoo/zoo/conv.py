@@ -153,7 +153,7 @@ class DCGANDiscriminator(Discriminator):
 
 def group_std(x: Tensor, group: int) -> Tensor:
     """``(n, 1, h, w)``: for each sample, the mean over features of their standard deviation
-    across its group (samples ``i``, ``i + n/g``, ... for ``g = min(group, n)`` groups' members)."""
+    across its group, the ``g = min(group, n)`` samples ``i``, ``i + n/g``, ``i + 2n/g``, ..."""
     n = len(x)
     g = min(group, n)
     if n % g:
