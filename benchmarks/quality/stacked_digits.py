@@ -81,6 +81,9 @@ Seed 0, one torch thread, 26 000 samples; the three channels' digit marginals' K
 - Packs of 4 (width 128): 0.095 (0.056), 188 s, against 0.092 with packs of 2.
 - `pacdcgan2-r1-ema-deep` over 5 seeds (two runs at a time): KL 0.055, 0.065, 0.061, 0.058, 0.068, every run with
   all 1 000 modes in 658–752 s. The best row so far (0.102 before), and 0 of 5 seeds within the goal of 0.05.
+- The same over 9 000 steps, seed 0, alone on the machine with two threads: 1 000 / 0.039 (marginals 0.015; channel
+  0's 7s at 2 040), 1 452 s of CPU; its wall time was not recorded (between 12 and 18 minutes). One seed inside the
+  goal's KL, but not yet a row: 5 seeds of it, timed alone, are the next step.
 """
 
 
