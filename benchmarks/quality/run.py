@@ -449,9 +449,9 @@ def write_markdown(results: dict, path: Path) -> None:
         lines += [f"## {data}", "", "| configuration | seeds | steps × batch (d_steps) | modes | high quality % | reverse KL | spread | wall s | load | bar | matched |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for label, entry in results["modes"][data].items():
-            matched = matched_bar_met(entry["runs"], ref)
+            matched = entry["matched_bar_met"]
             matched = "—" if matched is None else f"{matched}/{len(entry['runs'])}"
-            s, r0 = summarise_modes(entry["runs"]), entry["runs"][0]
+            s, r0 = entry["summary"], entry["runs"][0]
             lines.append(f"| {label} (`{entry['model']}`) | {len(entry['runs'])} | {r0['steps']} × {r0['batch_size']} "
                          f"({r0['d_steps']}) | {_pm(s['modes'], 1)} | {_pm(s['high_quality'], 1)} | "
                          f"{_pm(s['reverse_kl'], 3)} | {_pm(s['spread'], 2)} | "

@@ -47,8 +47,8 @@ class TranslationGame(Game):
         return side_by_side(source, generator(source), target)
 
     def sides(self, batch: Tensor, data: DataInfo) -> tuple[Tensor, Tensor]:
-        """A batch's ``(source, target)`` images for the generator: A and B."""
-        return split(batch, data)
+        """A batch's ``(source, target)`` images for the generator (:func:`source_and_target`)."""
+        return source_and_target(self, batch, data)
 
 
 class Pix2Pix(TranslationGame):
@@ -75,9 +75,6 @@ class Pix2Pix(TranslationGame):
     def network_domains(self, role, data):
         a, b = data.domain(0), data.domain(1)
         return (a, b) if self.direction == "AtoB" else (b, a)
-
-    def sides(self, batch, data):
-        return source_and_target(self, batch, data)
 
     def step(self, ctx) -> dict[str, Tensor]:
         G, D, objective = ctx.networks["generator"], ctx.networks["discriminator"], ctx.objective
