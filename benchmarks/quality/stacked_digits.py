@@ -38,6 +38,11 @@ CONFIGS = {
     "pacdcgan2-r1-ema-deep": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear",
                                             "generator.width": 128, "discriminator.width": 128,
                                             "generator.extra_layers": 2, "discriminator.extra_layers": 2}),
+    # the deep row's settings over half as many steps again, with both cores to one run
+    "pacdcgan2-r1-ema-deep-9k": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear",
+                                               "generator.width": 128, "discriminator.width": 128,
+                                               "generator.extra_layers": 2, "discriminator.extra_layers": 2,
+                                               "steps": 9000, "threads": 2}),
 }
 #: what was tried before the rows were run (seed 0, one run each, modes / KL at the step named)
 TRIED = """\
@@ -84,6 +89,14 @@ Seed 0, one torch thread, 26 000 samples; the three channels' digit marginals' K
 - The same over 9 000 steps, seed 0, alone on the machine with two threads: 1 000 / 0.039 (marginals 0.015; channel
   0's 7s at 2 040), 1 452 s of CPU; its wall time was not recorded (between 12 and 18 minutes). One seed inside the
   goal's KL, but not yet a row: 5 seeds of it, timed alone, are the next step.
+- That over 5 seeds, one run at a time with two threads and nothing else running (the
+  `pacdcgan2-r1-ema-deep-9k` row): KL 0.042, 0.040, 0.045, 0.052, 0.043, every run with all 1 000 modes, in
+  929, 873, 761, 666 and 755 s (1 784, 1 730, 1 520, 1 329 and 1 507 s of CPU: the same work, so the machine's
+  speed varied by a third). 3 of 5 seeds meet the goal: seed 3 misses it on KL, seed 0 on time. Seed 0 gave
+  0.042 here and 0.039 before (through a tuning script, not run.py); why they differ was not checked.
+  This row's runs were scored on a fresh machine whose digits classifier, trained there, has other weights (sha256
+  `1c367566…` where the earlier rows' was `7914935d…`); it labels the data's own stacks exactly as before (the
+  reference row's KL agrees to every digit, test accuracy 0.970).
 """
 
 
