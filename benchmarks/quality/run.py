@@ -423,7 +423,7 @@ def write_markdown(results: dict, path: Path) -> None:
     lines = [
         "# Quality benchmarks",
         "",
-        f"Written by `benchmarks/quality/run.py` — {env['cpus']} CPU cores, one torch thread per run, "
+        f"Written by `benchmarks/quality/run.py` — {env['cpus']} CPU cores, one torch thread per run unless a row's `threads` setting says more, "
         f"torch {env['torch']}. From the runs "
         + "; ".join(f"{r['date']} (1/5/15-minute load average {r['load_start']} at start, {r['load_end']} at end)"
                     for r in _runs(env))

@@ -27,6 +27,9 @@ GOAL = {"modes": 1000, "kl": 0.05, "wall_s": 900}
 STEPS = 6000
 _FAST = {"steps": STEPS, "threads": 1}
 _R1 = {"betas": [0.0, 0.99], "objective.r1_gamma": 10.0, "objective.r1_every": 16, "discriminator.norm": "none"}
+# two 3x3 layers more in each network: an 8x8 image's DCGAN plan has one hidden layer a side
+_DEEP = {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear", "generator.width": 128, "discriminator.width": 128,
+         "generator.extra_layers": 2, "discriminator.extra_layers": 2}
 #: label -> (zoo model, settings)
 CONFIGS = {
     "dcgan": ("dcgan", dict(_FAST)),
@@ -34,15 +37,9 @@ CONFIGS = {
     "pacdcgan2-r1-ema": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear"}),
     "pacdcgan2-r1-ema-wide": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear",
                                             "generator.width": 128, "discriminator.width": 128}),
-    # two 3x3 layers more in each network: an 8x8 image's DCGAN plan has one hidden layer a side
-    "pacdcgan2-r1-ema-deep": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear",
-                                            "generator.width": 128, "discriminator.width": 128,
-                                            "generator.extra_layers": 2, "discriminator.extra_layers": 2}),
-    # the deep row's settings over half as many steps again, with both cores to one run
-    "pacdcgan2-r1-ema-deep-9k": ("pacdcgan2", {**_FAST, **_R1, "ema": 0.999, "lr_decay": "linear",
-                                               "generator.width": 128, "discriminator.width": 128,
-                                               "generator.extra_layers": 2, "discriminator.extra_layers": 2,
-                                               "steps": 9000, "threads": 2}),
+    "pacdcgan2-r1-ema-deep": ("pacdcgan2", dict(_DEEP)),
+    # the same over half as many steps again, with both cores to one run
+    "pacdcgan2-r1-ema-deep-9k": ("pacdcgan2", {**_DEEP, "steps": 9000, "threads": 2}),
 }
 #: what was tried before the rows were run (seed 0, one run each, modes / KL at the step named)
 TRIED = """\
