@@ -97,6 +97,11 @@ Seed 0, one torch thread, 26 000 samples; the three channels' digit marginals' K
 - Where the 9 000-step row's time goes (torch profiler, 64 of its steps, one thread): the convolutions' backward
   60 % of the CPU time, their forward 23 %, matrix products 2 %, batch norm 3 %, Adam 3 %, the EMA 0.5 %. The
   convolutions are the cost, so trimming the step's bookkeeping cannot win back the time seed 0 lacked.
+- Longer EMAs, seed 3, in one run of the 9 000-step row with two threads, alone (a tuning script that keeps extra
+  averages beside the configured one; 729 s wall). KL: EMA 0.999 0.047, 0.9995 0.056, 0.9998 0.187, the live G
+  0.047, all with 1 000 modes. Longer averages are worse. The row's own seed 3 run gave 0.052 with the same
+  settings: repeat runs of one seed differ by about as much as seeds do (seed 0: 0.039 and 0.042). Why a seed's
+  run does not repeat exactly was not found.
 """
 
 
