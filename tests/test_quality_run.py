@@ -64,8 +64,10 @@ def test_mode_rows_join_only_when_trained_with_the_same_settings(quality_run):
 
 
 def test_one_run_is_scored_at_its_earlier_checkpoints_and_its_end(quality_run, tmp_path, tiny):
-    first, last = quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**tiny, "steps": 20}, tmp_path, (10,))
-    assert (first["steps"], last["steps"]) == (10, 20)  # the steps of the checkpoints scored
+    # checkpoints every 5 steps (5, 10, 15, 20): the first scored is the oldest, kept too
+    del tiny["checkpoint_every"]  # the steps asked for set it
+    first, second, last = quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**tiny, "steps": 20}, tmp_path, (5, 10))
+    assert (first["steps"], second["steps"], last["steps"]) == (5, 10, 20)  # the steps of the checkpoints scored
     assert first["train_s"] <= last["train_s"] and first["cpu_s"] is None and last["cpu_s"] > 0
     assert not any(tmp_path.iterdir())  # the run is removed once scored
 

@@ -296,7 +296,7 @@ DIGIT_STEPS = 3000
 #: models also scored after more steps of the same runs (their learning rates are constant, so
 #: a run's checkpoint at DIGIT_STEPS is the DIGIT_STEPS row): SGD at the original GAN's rates
 #: settles later than Adam (RESULTS.md's "What was tried"), and its baseline is shown beside it
-DIGIT_LONGER = {"goodfellow2014": 6000, "vanilla-mlp": 6000}
+DIGIT_LONGER = {"goodfellow2014": (6000, 12000), "vanilla-mlp": (6000, 12000)}
 
 
 def train_and_evaluate(model: str, data: str, seed: int, overrides: dict, workdir: Path) -> dict:
@@ -318,8 +318,9 @@ def train_and_score(model: str, data: str, seed: int, overrides: dict, workdir: 
     out = workdir / f"{model}-{data}-{seed}"
     shutil.rmtree(out, ignore_errors=True)
     every = math.gcd(*earlier) if earlier else 10**9
+    # every checkpoint is kept: the earlier steps' are among them (6 000 and 12 000 save 3 000's too)
     settings = {"data": data, "seed": seed, "sample_every": 10**9, "checkpoint_every": every,
-                "keep_checkpoints": len(earlier) + 1, "log_every": math.gcd(500, every), **overrides}
+                "keep_checkpoints": overrides["steps"] // every + 1 if earlier else 1, "log_every": math.gcd(500, every), **overrides}
     load_before = os.getloadavg()[0]
     start, cpu_start = time.perf_counter(), time.process_time()
     trainer = start_run(model, out, settings)
@@ -434,7 +435,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "",
         f"Written by `benchmarks/quality/run.py` — {env['cpus']} CPU cores, one torch thread per run unless a row's `threads` setting says more, "
         f"torch {env['torch']}. From the runs "
-        + "; ".join(f"{r['date']} (1/5/15-minute load average {r['load_start']} at start, {r['load_end']} at end)"
+        + "; ".join(f"{r['date']} ({r['cpu'] + ', ' if 'cpu' in r else ''}1/5/15-minute load average "
+                    f"{r['load_start']} at start, {r['load_end']} at end)"
                     for r in _runs(env))
         + ". `load` in the tables is the median 1-minute load average at the start of a row's runs: "
         "with more busy processes than cores, its wall times are pessimistic.",
@@ -567,7 +569,8 @@ def _runs(env: dict) -> list[dict]:
     """The run.py invocations behind a results file: when, and how busy the machine was."""
     if "runs" in env:
         return env["runs"]
-    return [{"date": env["date"], "load_start": env["load_start"], "load_end": env["load_end"]}]
+    return [{"date": env["date"], "load_start": env["load_start"], "load_end": env["load_end"],
+             **({"cpu": env["cpu"]} if "cpu" in env else {})}]
 
 
 def main(argv=None) -> int:
@@ -590,12 +593,14 @@ def main(argv=None) -> int:
 
     import torch
 
+    from ganzoo.bench.machine import cpu_model
+
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     only = set(args.only.split(","))
     chosen = set(args.configs.split(",")) if args.configs else None
     extra = {"steps": args.steps} if args.steps else {}
-    results = {"environment": {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "torch": torch.__version__,
+    results = {"environment": {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "cpu": cpu_model(), "torch": torch.__version__,
                                "python": platform.python_version(), "torch_threads": 1,
                                "load_start": [round(x, 2) for x in os.getloadavg()]},
                "bars": BARS, "matched_bar": MATCHED_BAR, "published": PUBLISHED, "modes": {}, "digits": {}, "stacked": {}, "failures": []}
@@ -645,7 +650,7 @@ def main(argv=None) -> int:
             for model in digit_models:
                 budgets = [extra.get("steps", DIGIT_STEPS)]
                 if model in DIGIT_LONGER and not extra:
-                    budgets.append(DIGIT_LONGER[model])
+                    budgets.extend(DIGIT_LONGER[model])
                 scored = rows(f"digits {model}", lambda seed: train_and_score(
                     model, "digits", seed, {"steps": budgets[-1]}, workdir, tuple(budgets[:-1])),
                     range(args.first_seed, args.first_seed + args.digit_seeds), _describe_digits)
