@@ -75,3 +75,26 @@ def test_one_run_is_scored_at_its_earlier_checkpoints_and_its_end(quality_run, t
 def test_a_decaying_learning_rate_has_no_earlier_rows(quality_run, tmp_path, tiny):
     with pytest.raises(ValueError, match="decays its learning rate"):
         quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**tiny, "steps": 20, "lr_decay": "linear"}, tmp_path, (10,))
+
+
+def test_the_seed_paper_bar_compares_the_models_at_equal_steps(quality_run):
+    def entry(model, steps, fid, parzen, labels=(10, 10)):
+        runs = [{"seed": s, "steps": steps, "wall_s": 1.0, "metrics": {
+            "parzen": {"log_likelihood": parzen, "stderr": 1.0}, "parzen_reference": {"log_likelihood": 28.0},
+            "classifier": {"fid": fid, "reference_fid": 12.0, "kid": 0.0, "labels": {"covered": n}}}}
+            for s, n in enumerate(labels)]
+        return {"model": model, "runs": runs, "summary": quality_run.summarise_digits(runs)}
+
+    digits = {"goodfellow2014": entry("goodfellow2014", 3000, 50.0, 15.0),
+              "goodfellow2014 (6000 steps)": entry("goodfellow2014", 6000, 25.0, 28.0),
+              "goodfellow2014 (12000 steps)": entry("goodfellow2014", 12000, 30.0, 28.0, labels=(10, 9)),
+              "vanilla-mlp": entry("vanilla-mlp", 3000, 40.0, 20.0),
+              "vanilla-mlp (6000 steps)": entry("vanilla-mlp", 6000, 20.0, 27.0),
+              "vanilla-mlp (12000 steps)": entry("vanilla-mlp", 12000, 40.0, 27.0)}
+    lines = quality_run.seed_paper_bar(digits)
+    assert [line.split(":")[0] for line in lines] == ["- 3000 steps", "- 6000 steps", "- 12000 steps"]
+    assert lines[0].endswith("not met")  # Parzen below the baseline's
+    assert lines[1].endswith(": met")  # FID 25 within 1.5 × 20, Parzen 28 above 27
+    assert lines[2].endswith("not met")  # a seed with 9 labels
+    del digits["vanilla-mlp (6000 steps)"]
+    assert len(quality_run.seed_paper_bar(digits)) == 2  # a budget the baseline lacks is not compared

@@ -297,6 +297,9 @@ DIGIT_STEPS = 3000
 #: a run's checkpoint at DIGIT_STEPS is the DIGIT_STEPS row): SGD at the original GAN's rates
 #: settles later than Adam (RESULTS.md's "What was tried"), and its baseline is shown beside it
 DIGIT_LONGER = {"goodfellow2014": (6000, 12000), "vanilla-mlp": (6000, 12000)}
+#: the seed paper's model against the baseline, at each budget both were scored at: every label
+#: on every seed, classifier FID within ``fid_ratio`` × the baseline's, Parzen at least the baseline's
+SEED_PAPER_BAR = {"model": "goodfellow2014", "baseline": "vanilla-mlp", "labels": 10, "fid_ratio": 1.5}
 
 
 def train_and_evaluate(model: str, data: str, seed: int, overrides: dict, workdir: Path) -> dict:
@@ -411,6 +414,28 @@ def summarise_digits(runs: list[dict]) -> dict:
             "wall_s": mean_std([r["wall_s"] for r in runs])}
 
 
+def seed_paper_bar(digits: dict) -> list[str]:
+    """RESULTS.md's lines on SEED_PAPER_BAR from the digits rows (the seeds' means), a budget each."""
+    bar = SEED_PAPER_BAR
+
+    def by_steps(model):
+        return {e["runs"][0]["steps"]: e["summary"] for e in digits.values() if e.get("model") == model}
+
+    ours, base = by_steps(bar["model"]), by_steps(bar["baseline"])
+    lines = []
+    for steps in sorted(set(ours) & set(base)):
+        o, b = ours[steps], base[steps]
+        if None in (o["fid"]["mean"], b["fid"]["mean"], o["parzen"]["mean"], b["parzen"]["mean"]):
+            continue
+        fid_bar = bar["fid_ratio"] * b["fid"]["mean"]
+        met = (o["labels_covered"]["min"] == bar["labels"], o["fid"]["mean"] <= fid_bar,
+               o["parzen"]["mean"] >= b["parzen"]["mean"])
+        lines.append(f"- {steps} steps: labels {o['labels_covered']['min']} on its worst seed, FID "
+                     f"{o['fid']['mean']:.2f} (bar ≤ {fid_bar:.2f}), Parzen {o['parzen']['mean']:.2f} "
+                     f"(bar ≥ {b['parzen']['mean']:.2f}): {'met' if all(met) else 'not met'}")
+    return lines
+
+
 def _fmt_spread(coverage: dict) -> str:
     return "—" if coverage.get("spread") is None else f"{coverage['spread']:.2f}"
 
@@ -489,7 +514,12 @@ def write_markdown(results: dict, path: Path) -> None:
                   "same score for real training images (Parzen) or the held-out test split (FID).", "",
                   "| model | seeds | steps | Parzen LL | ceiling | classifier FID | ceiling | labels covered | wall s |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for model, entry in sorted(results["digits"].items()):
+        # a model's rows together, shortest budget first (labels sort "(12000 steps)" before "(6000 steps)")
+        def order(item):
+            label, entry = item
+            return entry.get("model", label), entry["runs"][0]["steps"]
+
+        for model, entry in sorted(results["digits"].items(), key=order):
             s = entry["summary"]
             parzen = "n/a" if s["parzen"]["mean"] is None else f"{s['parzen']['mean']:.2f} ± {s['parzen_stderr']['mean']:.2f}"
             several = len(entry["runs"]) > 1
@@ -505,6 +535,11 @@ def write_markdown(results: dict, path: Path) -> None:
                           "recipe's other defaults (a model's longer row continues the runs of its shorter one, "
                           "scored at both); Parzen is the seeds' mean ± the mean of their standard errors, "
                           "FID, labels and wall s the seeds' mean ± sample standard deviation (wall s under load)."]
+        bar_lines = seed_paper_bar(results["digits"])
+        if bar_lines:
+            lines += ["", f"`{SEED_PAPER_BAR['model']}` against the issue's bar (every label on every seed, classifier FID "
+                          f"within {SEED_PAPER_BAR['fid_ratio']}× `{SEED_PAPER_BAR['baseline']}`'s, Parzen at least "
+                          f"`{SEED_PAPER_BAR['baseline']}`'s; the seeds' means at equal steps):", "", *bar_lines]
         lines.append("")
     lines += ["## Protocols", "", *(f"{note}\n" for note in PROTOCOLS)]
     lines += stacked_digits.markdown(results, _pm, _median_load)
@@ -544,6 +579,7 @@ def merge(paths: list[Path], out: Path) -> int:
         entry["summary"] = summarise_digits(entry["runs"])
     for label, e in merged.get("stacked", {}).items():
         merged["stacked"][label] = stacked_digits.row(e["model"], e["overrides"], e["runs"])
+    out.mkdir(parents=True, exist_ok=True)
     fileio.write_json(out / "results.json", merged)
     write_markdown(merged, out / "RESULTS.md")
     return 0
