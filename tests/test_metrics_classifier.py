@@ -68,3 +68,4 @@ def test_cache_directory_follows_ganzoo_cache(monkeypatch, tmp_path):
 def test_unlabelled_data_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no labelled images"):
         classifier.get_classifier(two_class_images(labelled=False), tmp_path)
+

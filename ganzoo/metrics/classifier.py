@@ -6,7 +6,8 @@ Scores in this space compare runs on the same dataset *and the same classifier*,
 result records the sha256 of the classifier's weights. Trained classifiers are cached in
 ``$GANZOO_CACHE/classifiers`` (default ``~/.cache/ganzoo/classifiers``), keyed by the
 data, the architecture and the training recipe; the weights' hash is checked on load and
-a damaged file is simply retrained.
+a damaged file is simply retrained. The embedded digits' classifier ships with ganzoo
+(``ganzoo/metrics/classifiers``), so every machine scores them in the same features.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ from ganzoo.data.base import Dataset
 from ganzoo.progress import progress_bar
 
 #: bump when the network or its training changes: old cache entries are then ignored
-RECIPE = {"version": 1, "width": 32, "features": 128, "steps": 1000, "batch_size": 128, "lr": 1e-3, "seed": 0}
+#: (version 2: trained on one thread; version 1's weights depended on the caller's threads)
+RECIPE = {"version": 2, "width": 32, "features": 128, "steps": 1000, "batch_size": 128, "lr": 1e-3, "seed": 0}
+
+
+#: classifiers that ship with ganzoo, looked up before the cache and named as its entries are
+SHIPPED = Path(__file__).resolve().parent / "classifiers"
 
 
 def cache_dir() -> Path:
@@ -104,6 +110,17 @@ def _data_fingerprint(dataset: Dataset) -> str:
 
 
 def _train(dataset: Dataset, progress: bool | None = None) -> ConvClassifier:
+    """The classifier trained by RECIPE on one thread: a convolution's gradient is summed in
+    another order on two threads, and the weights it ends with differ."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _train_one_thread(dataset, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_one_thread(dataset: Dataset, progress: bool | None) -> ConvClassifier:
     torch.manual_seed(RECIPE["seed"])
     rng = torch.Generator().manual_seed(RECIPE["seed"] + 1)
     net = ConvClassifier(dataset.info.shape, dataset.info.num_classes, RECIPE["width"], RECIPE["features"])
@@ -149,9 +166,10 @@ def get_classifier(dataset: Dataset, cache: Path | None = None, progress: bool |
     key = hashlib.sha256((_data_fingerprint(dataset) + json.dumps(RECIPE, sort_keys=True)).encode()).hexdigest()
     directory = cache or cache_dir()
     path = directory / f"{dataset.name or 'data'}-{key[:16]}.safetensors"
-    found = _load_cached(path, dataset)
-    if found is not None:
-        return found
+    for known in (SHIPPED / path.name, path):
+        found = _load_cached(known, dataset)
+        if found is not None:
+            return found
     net = _train(dataset, progress)
     accuracy = _test_accuracy(net, dataset)
     blob = st_save({k: v.contiguous() for k, v in net.state_dict().items()})
