@@ -33,8 +33,9 @@ def eval_command(run_dir, n, seed, checkpoint, data, device, inception_weights, 
     2-D mixtures (ring8, grid25): modes captured, high-quality %, reverse KL (PacGAN protocol).
     Stacked digits: the 1 000 modes the digits classifier finds in the channels, KL to uniform.
     Other data: Parzen-window log-likelihood (Goodfellow et al. 2014) against real data's.
-    Labelled images, also: FID/KID in the features of a classifier ganzoo trains and caches
-    ($GANZOO_CACHE/classifiers), and the label histogram of the samples. Inception FID only
+    Labelled images, also: FID/KID in the features of a classifier (the embedded digits' ships
+    with ganzoo; others are trained once and cached in $GANZOO_CACHE/classifiers), and the label
+    histogram of the samples. Inception FID only
     with a weights file you provide (--inception-weights, checked against --inception-sha256).
     """
     from ganzoo import fileio
