@@ -120,6 +120,7 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
         echo(f"\nStopped at once, at step {trainer.step}, without saving; the last checkpoint is kept. "
              f"Continue with: ganzoo train --resume {path}", err=True)
         raise SystemExit(130) from None
+    trainer.dist.leave()  # every process has finished (or agreed to stop) the same step
     if status == "interrupted":
         name = signal.Signals(trainer.stop_signal).name
         echo(f"Interrupted ({name}) at step {trainer.step}; checkpoint saved. Continue with: "

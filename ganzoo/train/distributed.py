@@ -155,8 +155,11 @@ class Distributed:
         self.backend = backend
 
     def leave(self) -> None:
-        """End this process's part in the job (torch.distributed's group)."""
+        """End this process's part in the job (torch.distributed's group), once every process
+        is here: a process that exits with its group alive, or tears it down while another
+        still talks to it, can abort at exit (gloo: "terminate called without an active exception")."""
         if self.active and dist.is_initialized():
+            dist.barrier()
             dist.destroy_process_group()
 
     def own_streams(self, seed: int) -> tuple[torch.Generator, torch.Generator]:
