@@ -25,20 +25,27 @@ def _error(result):
     return result.output
 
 
-@pytest.fixture(scope="module")
-def cgan_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "cgan"
-    result = invoke("train", "cgan", "--steps", 3, *SMALL, "--out", out)
+def _trained(tmp_path_factory, name, *args):
+    """A 3-step run of ``name`` (``args``: more ``ganzoo train`` options), its directory."""
+    out = tmp_path_factory.mktemp("runs") / name
+    result = invoke("train", name, "--steps", 3, *SMALL, *args, "--out", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="module")
+def cgan_run(tmp_path_factory):
+    return _trained(tmp_path_factory, "cgan")
 
 
 @pytest.fixture(scope="module")
 def plain_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "plain"
-    result = invoke("train", "vanilla-mlp", "--data", "digits", "--steps", 3, *SMALL, "--out", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return _trained(tmp_path_factory, "vanilla-mlp", "--data", "digits")
+
+
+@pytest.fixture(scope="module")
+def ring_run(tmp_path_factory):
+    return _trained(tmp_path_factory, "vanilla-mlp", "--data", "ring8")
 
 
 def test_npz_holds_images_in_data_space_and_labels_cycling_over_the_ones_asked_for(cgan_run, tmp_path):
@@ -154,3 +161,24 @@ def test_sample_refuses_labels_outside_the_classes_from_python(cgan_run):
     generator, dataset, _ = sampling.load_run(cgan_run)
     with pytest.raises(ConfigError, match="classes 0-9"):
         sampling.sample(generator, dataset, 4, labels=[10])
+
+
+def test_rejection_draws_the_asked_number_through_a_fitted_classifier_the_same_for_a_seed(ring_run, tmp_path):
+    from ganzoo.cli.training import REJECTION_STEPS
+    from ganzoo.rejection import RejectionSettings
+
+    assert REJECTION_STEPS == RejectionSettings.steps
+    for name in ("a.npy", "b.npy"):
+        result = invoke("sample", ring_run, "--rejection", "--rejection-steps", 20, "--n", 50, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+    plain = tmp_path / "plain.npy"
+    assert invoke("sample", ring_run, "--n", 50, "--out", plain).exit_code == 0
+    a, b = np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy")
+    assert a.shape == (50, 2) and np.array_equal(a, b) and not np.array_equal(a, np.load(plain))
+
+
+@pytest.mark.parametrize("run", ["plain_run", "cgan_run"])
+def test_rejection_is_refused_for_images_and_conditional_runs_with_nothing_written(run, request, tmp_path):
+    out = tmp_path / "x.npy"
+    message = _error(invoke("sample", request.getfixturevalue(run), "--rejection", "--out", out))
+    assert "--rejection is for" in message and "leave" in message and not out.exists()

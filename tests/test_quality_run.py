@@ -98,3 +98,12 @@ def test_the_seed_paper_bar_compares_the_models_at_equal_steps(quality_run):
     assert lines[2].endswith("not met")  # a seed with 9 labels
     del digits["vanilla-mlp (6000 steps)"]
     assert len(quality_run.seed_paper_bar(digits)) == 2  # a budget the baseline lacks is not compared
+
+
+def test_a_rejection_row_fits_its_sampler_after_training_and_counts_its_cost(quality_run, tmp_path, tiny):
+    settings = {**tiny, "steps": 10, quality_run.REJECTION: {"steps": 5, "pool": 1000}}
+    (run,) = quality_run.train_and_score("vanilla-mlp", "ring8", 0, settings, tmp_path)
+    assert settings[quality_run.REJECTION] == {"steps": 5, "pool": 1000}  # the row's settings are left as given
+    assert run["metrics"]["mode_coverage"]["total_modes"] == 8 and run["cpu_s"] > 0
+    with pytest.raises(TypeError, match="bogus"):
+        quality_run.train_and_score("vanilla-mlp", "ring8", 0, {**settings, quality_run.REJECTION: {"bogus": 1}}, tmp_path)

@@ -112,6 +112,8 @@ def test_mixture_prior_bad_settings_are_clear_errors(kwargs, words):
     (MLPGenerator, {"latent_components": 2.5}, "latent_components must be a whole number"),
     (MLPGenerator, {"latent_std": float("nan")}, "latent_std must be a finite number > 0"),
     (MLPDiscriminator, {"spectral_norm": 1}, "spectral_norm must be true or false"),
+    (MLPDiscriminator, {"fourier_features": -1}, "fourier_features must be a whole number"),
+    (MLPDiscriminator, {"fourier_features": 4, "fourier_scale": 0}, "fourier_scale must be a finite number > 0"),
     (MLPGenerator, {"output_bias": "mean"}, "output_bias must be 'zero' or 'marginals'"),
 ])
 def test_bad_arguments_are_value_errors_naming_them(cls, kwargs, words):
@@ -161,3 +163,19 @@ def test_output_bias_zero_leaves_the_generator_and_draws_nothing():
     before = {k: v.clone() for k, v in G.state_dict().items()}
     G.init_from_data(lambda n: pytest.fail("drew data"))
     assert all(torch.equal(before[k], v) for k, v in G.state_dict().items())
+
+
+def test_fourier_features_join_the_input_and_travel_in_the_state_dict():
+    torch.manual_seed(0)
+    plain = MLPDiscriminator(DataInfo((2,), bounded=False), hidden=[8])
+    assert "frequencies" not in plain.state_dict()  # the option off: a checkpoint keeps its names
+    net = MLPDiscriminator(DataInfo((2,), bounded=False), hidden=[8], fourier_features=16, fourier_scale=5.0)
+    assert net.frequencies.shape == (2, 16) and net.net[0].in_features == 2 + 2 * 16
+    assert 3.0 < net.frequencies.std().item() < 7.0  # drawn at the scale asked for
+    copy = MLPDiscriminator(DataInfo((2,), bounded=False), hidden=[8], fourier_features=16)
+    copy.load_state_dict(net.state_dict())
+    x = torch.randn(5, 2)
+    assert torch.equal(copy(x), net(x))  # the frequencies came with the weights
+    # a shift of a tenth of a cycle changes the features a lot: D sees detail that fine
+    features = lambda x: torch.cat([(2 * torch.pi * x @ net.frequencies).sin(), (2 * torch.pi * x @ net.frequencies).cos()], 1)
+    assert (features(x) - features(x + 0.02)).abs().mean() > 0.1

@@ -135,6 +135,10 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
         echo(f"Draw samples with: ganzoo sample {path} --n 64 --out samples.png", err=True)
 
 
+#: ganzoo.rejection.RejectionSettings.steps, here without importing torch (a test holds them equal)
+REJECTION_STEPS = 3000
+
+
 @click.command("sample")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--n", "n", type=click.IntRange(min=1), default=64, show_default=True, help="How many samples.")
@@ -148,7 +152,13 @@ def train_command(model, data, steps, seed, out, settings, device, data_dir, dow
 @click.option("--checkpoint", help="Checkpoint step to use [default: latest].")
 @click.option("--device", default="cpu", show_default=True, help="Device to run the generator on.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels):
+@click.option("--rejection", is_flag=True,
+              help="Draw through discriminator rejection sampling (ganzoo.rejection): train a classifier of the "
+                   "run's data against its generator first (about 40 s of one CPU core), then keep each sample "
+                   "with the probability it gives. Unconditional runs on point data; needs the run's data.")
+@click.option("--rejection-steps", type=click.IntRange(min=1), default=REJECTION_STEPS, show_default=True,
+              help="Training steps of --rejection's classifier.")
+def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels, rejection, rejection_steps):
     """Draw samples from the run in RUN_DIR.
 
     \b
@@ -168,8 +178,17 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels):
     from ganzoo import fileio, sampling, viz
     from ganzoo.train.rundata import RecordedData
 
-    generator, dataset, step = sampling.load_run(run_dir, checkpoint, device)
+    generator, dataset, step = sampling.load_run(run_dir, checkpoint, device, need_samples=rejection)
     chosen = sampling.parse_labels(labels, generator.num_classes) if labels is not None else None
+    if rejection:
+        from ganzoo.rejection import RejectionSettings, fit_rejection
+
+        if dataset.info.bounded or len(dataset.info.shape) != 1:
+            raise ConfigError(f"--rejection is for point data (vectors); {run_dir} is trained on samples of shape "
+                              f"{tuple(dataset.info.shape)}: leave --rejection out")
+        if generator.num_classes:
+            raise ConfigError(f"--rejection is for unconditional runs; {run_dir} is conditional: leave it out")
+        generator = fit_rejection(generator, dataset, seed, RejectionSettings(steps=rejection_steps))
     shape = tuple(dataset.info.shape)
     if suffix in (".npy", ".npz"):
         needed, free = sampling.npy_bytes(n, dataset), shutil.disk_usage(out.parent).free

@@ -8,6 +8,7 @@ one-hot label to their input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -175,6 +176,13 @@ class MLPDiscriminator(Discriminator):
     activation: "leaky_relu" (slope 0.2) or "relu" (the VEEGAN and Unrolled GAN 2-D set-ups).
     spectral_norm: constrain every linear layer's spectral norm to 1 (Miyato et al. 2018).
     data_kind: "any", "points" or "images": refuse other data when built.
+    fourier_features: 0 (default) for none; else the input is joined by the sines and cosines
+    of this many random projections of it (Tancik et al. 2020), so that D can see detail far
+    finer than the data's extent (a fully connected ReLU net learns coarse functions first, and
+    on 2-D mixtures it cannot tell a mode's Gaussian from the generator's heavier-tailed blob).
+    fourier_scale: the projections' frequencies are drawn from N(0, fourier_scale²), in cycles
+    per unit of the data (aim at about 0.1 / the detail's length scale). The frequencies are a
+    buffer drawn when the network is built: they are in the checkpoint and fixed in training.
     """
 
     summary = "MLP discriminator: data -> 512 -> 256 -> 1 logit, LeakyReLU"
@@ -187,12 +195,22 @@ class MLPDiscriminator(Discriminator):
         spectral_norm: bool = False,
         data_kind: str = "any",
         activation: str = "leaky_relu",
+        fourier_features: int = 0,
+        fourier_scale: float = 1.0,
     ):
         super().__init__(data, num_classes)
         check_data_kind(data, data_kind, "this MLP discriminator")
         hidden, make_activation = widths(hidden), activation_layers(activation)
         norm = nn.utils.parametrizations.spectral_norm if flag("spectral_norm", spectral_norm) else (lambda m: m)
-        self.net = dense_layers(data.numel + self.num_classes, hidden, 1, make_activation, norm)
+        features = whole_number("fourier_features", fourier_features, 0)
+        scale = number("fourier_scale", fourier_scale, above=0.0)
+        # registered only when used, so a checkpoint without the option keeps its names
+        self.register_buffer("frequencies", torch.randn(data.numel, features) * scale if features else None)
+        self.net = dense_layers(data.numel + 2 * features + self.num_classes, hidden, 1, make_activation, norm)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        return self.net(with_labels(x.flatten(1), labels, self.num_classes)).squeeze(1)
+        x = x.flatten(1)
+        if self.frequencies is not None:
+            phase = (2 * math.pi) * (x @ self.frequencies.to(x.dtype))
+            x = torch.cat([x, phase.sin(), phase.cos()], dim=1)
+        return self.net(with_labels(x, labels, self.num_classes)).squeeze(1)
