@@ -6,8 +6,9 @@ What runs, by the fence's language:
 - ```pycon: doctests (ELLIPSIS and NORMALIZE_WHITESPACE on), so the results shown are checked.
 - ```bash / ```sh / ```console: each command line that starts with ``ganzoo `` (after a ``$ ``
   prompt, if any) runs through the CLI, in order in a fresh folder, and must exit 0. To keep
-  this fast every ``--steps N`` becomes ``--steps N // 1000`` (at least 1) and a ``ganzoo train``
-  without ``--steps`` gets ``--steps 5``. Other lines (make, pip, eval) are not run.
+  this fast every ``--steps N`` (and ``--rejection-steps N``) becomes ``N // 1000`` (at least 1), a
+  ``ganzoo train`` without ``--steps`` gets ``--steps 5`` and a ``ganzoo sample --rejection`` without
+  ``--rejection-steps`` gets ``--rejection-steps 5``. Other lines (make, pip, eval) are not run.
 - A block right after a line ``<!-- no-run -->`` does not run; nor do blocks in any other
   language (toml, text, a bare fence).
 """
@@ -79,13 +80,15 @@ def shell_commands(block: Block) -> list[tuple[int, list[str]]]:
 
 
 def shortened(argv: list[str]) -> list[str]:
-    """``argv`` with every ``--steps N`` cut to ``N // 1000`` (5 for a train that sets none)."""
+    """``argv`` with every ``--steps N`` and ``--rejection-steps N`` cut to ``N // 1000`` (5 for a
+    train that sets no steps, and for a ``sample --rejection`` that sets no classifier steps)."""
     argv = list(argv)
-    if "--steps" in argv:
-        i = argv.index("--steps") + 1
-        argv[i] = str(max(1, int(argv[i]) // 1000))
-    elif argv[:1] == ["train"]:
-        argv += ["--steps", "5"]
+    for option, needs_it in (("--steps", argv[:1] == ["train"]), ("--rejection-steps", "--rejection" in argv)):
+        if option in argv:
+            i = argv.index(option) + 1
+            argv[i] = str(max(1, int(argv[i]) // 1000))
+        elif needs_it:
+            argv += [option, "5"]
     return argv
 
 
@@ -169,6 +172,7 @@ def test_only_ganzoo_lines_of_a_shell_block_run_and_trainings_are_cut_short(tmp_
     assert commands == [(14, ["train", "vanilla-mlp", "--steps", "3000", "--out", "runs/a"]), (15, ["list"])]
     assert shortened(commands[0][1])[3] == "3"
     assert shortened(["train", "ring"]) == ["train", "ring", "--steps", "5"]
+    assert shortened(["sample", "r", "--rejection"]) == ["sample", "r", "--rejection", "--rejection-steps", "5"]
 
 
 def headings(path: Path) -> list[str]:
