@@ -39,7 +39,7 @@ class RejectionSettings:
     steps, batch_size, lr: the classifier's Adam training (betas 0.5, 0.99), ``batch_size``
     data samples and as many generated ones a step. hidden, fourier_features, fourier_scale:
     its :class:`~ganzoo.zoo.mlp.MLPDiscriminator` (frequencies in cycles per unit of model
-    space: about 0.1 over the length scale of the detail to be seen). quantile: the threshold
+    space; the defaults were chosen on the 2-D mixtures, see benchmarks/quality). quantile: the threshold
     ``c`` is this quantile of the logits of ``pool`` generated samples; 1 is the largest, the
     paper's choice, but one outlier then sets the acceptance rate: the samples above the
     quantile are kept always, a small departure from the exact correction.

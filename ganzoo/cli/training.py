@@ -154,7 +154,7 @@ REJECTION_STEPS = 3000
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option("--rejection", is_flag=True,
               help="Draw through discriminator rejection sampling (ganzoo.rejection): train a classifier of the "
-                   "run's data against its generator first (about 40 s of one CPU core), then keep each sample "
+                   "run's data against its generator first (about 35 s of one CPU core on 2-D points), then keep each sample "
                    "with the probability it gives. Unconditional runs on point data; needs the run's data.")
 @click.option("--rejection-steps", type=click.IntRange(min=1), default=REJECTION_STEPS, show_default=True,
               help="Training steps of --rejection's classifier.")
