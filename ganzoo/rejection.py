@@ -103,7 +103,8 @@ def fit_rejection(generator: Generator, dataset: Dataset, seed: int = 0,
     the :class:`RejectionSampler` it gives. Unconditional generators only. Deterministic for a seed."""
     settings = settings or RejectionSettings()
     if generator.num_classes:
-        raise ConfigError("rejection sampling is built for unconditional generators; this one is conditional")
+        raise ConfigError("rejection sampling is for unconditional generators, and this one is conditional: "
+                          "sample it without rejection")
     generator = generator.eval()
     device = next(generator.parameters()).device
     rng = torch.Generator().manual_seed(seed + 7_919)

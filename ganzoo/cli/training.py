@@ -154,8 +154,8 @@ REJECTION_STEPS = 3000
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option("--rejection", is_flag=True,
               help="Draw through discriminator rejection sampling (ganzoo.rejection): train a classifier of the "
-                   "run's data against its generator first (about 35 s of one CPU core on 2-D points), then keep each sample "
-                   "with the probability it gives. Unconditional runs on point data; needs the run's data.")
+                   "run's data against its generator first (about 35 s of one CPU core on 2-D points), then keep "
+                   "each sample with the probability it gives. Unconditional runs on point data; needs the run's data.")
 @click.option("--rejection-steps", type=click.IntRange(min=1), default=REJECTION_STEPS, show_default=True,
               help="Training steps of --rejection's classifier.")
 def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels, rejection, rejection_steps):
@@ -186,8 +186,6 @@ def sample_command(run_dir, n, out, seed, checkpoint, device, force, labels, rej
         if dataset.info.bounded or len(dataset.info.shape) != 1:
             raise ConfigError(f"--rejection is for point data (vectors); {run_dir} is trained on samples of shape "
                               f"{tuple(dataset.info.shape)}: leave --rejection out")
-        if generator.num_classes:
-            raise ConfigError(f"--rejection is for unconditional runs; {run_dir} is conditional: leave it out")
         generator = fit_rejection(generator, dataset, seed, RejectionSettings(steps=rejection_steps))
     shape = tuple(dataset.info.shape)
     if suffix in (".npy", ".npz"):
